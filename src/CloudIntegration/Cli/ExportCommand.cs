@@ -1,0 +1,107 @@
+using CloudIntegration.Errors;
+using CloudIntegration.IO;
+using CloudIntegration.Keys;
+using CloudIntegration.KeyStores;
+using CloudIntegration.KeyStores.SoftwareWorld;
+using CloudIntegration.Providers;
+using CloudIntegration.Wrapping;
+
+namespace CloudIntegration.Cli;
+
+/// <summary>The guide's command: generate or find a key, wrap it for a provider, write the provider's files.</summary>
+public static class ExportCommand
+{
+    public static int Run(string[] argv, ToolEnvironment env)
+    {
+        var providers = ProviderRegistry.For(env.Flavor);
+        var args = ParsedArguments.Parse(argv, ExportOptions.All);
+        if (args.Has(ExportOptions.Help))
+        {
+            env.Out.Write(HelpText.Full(env.ProgramName, providers, Commands.All.Select(c => (c.Verb, c.Summary))));
+            return ExitCodes.Success;
+        }
+        if (args.Has(ExportOptions.Version))
+        {
+            env.Out.WriteLine($"{env.ProgramName} {ToolEnvironment.Version}");
+            return ExitCodes.Success;
+        }
+
+        var plan = ExportPlan.FromArguments(args, providers, HelpText.Usage(env.ProgramName));
+        var wrappingKey = WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath));
+        env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
+        foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
+
+        var outputDirectory = env.WorkingDirectory;
+        CheckOutputDirectory(outputDirectory);
+
+        using var store = OpenStore(plan, env);
+        var (key, created) = FindOrGenerate(store, plan);
+        try
+        {
+            if (wrappingKey.StrengthBits < key.Type.StrengthBits)
+            {
+                env.Err.WriteLine($"warning: the wrapping key (RSA-{wrappingKey.Bits}, {wrappingKey.StrengthBits}-bit security) is weaker " +
+                                  $"than the key it carries ({key.Type.Name}, {key.Type.StrengthBits}-bit security); " +
+                                  "the key is only as safe as its wrapping");
+            }
+            var wrapped = store.Wrap(key, plan.Provider.Request(wrappingKey, plan.Algorithm));
+            var context = new ExportContext(plan.KeyName, key.Type, plan.Algorithm, plan.AzureKek,
+                                            $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
+            var written = OutputSet.Write(outputDirectory, plan.Provider.Format(context, wrapped));
+
+            env.Out.WriteLine($"{(created ? "generated" : "exported existing")} key '{key.Name}' ({key.Type.Name}, {key.Protection.Describe()}) " +
+                              $"for {plan.Provider.Name} with {plan.Provider.Request(wrappingKey, plan.Algorithm).Describe()}");
+            foreach (var path in written) env.Out.WriteLine($"wrote {Path.GetFileName(path)} ({new FileInfo(path).Length} bytes)");
+            return ExitCodes.Success;
+        }
+        catch when (created)
+        {
+            // A failed run leaves no key behind: the key was generated for this export and nothing holds it yet.
+            store.Destroy(key);
+            throw;
+        }
+    }
+
+    static IKeyStore OpenStore(ExportPlan plan, ToolEnvironment env)
+    {
+        var root = env.Variable(WorldDirectory.EnvironmentVariable) is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, env.WorkingDirectory)
+            : WorldDirectory.DefaultRoot();
+        return SoftwareWorld.Open(root, plan.Module, new ModuleOnlyUnlocker(), env.Err);
+    }
+
+    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportPlan plan)
+    {
+        if (store.Find(plan.KeyName) is { } existing)
+        {
+            CheckFits(existing, plan);
+            return (existing, false);
+        }
+        var type = plan.RequestedKeyType ?? plan.Provider.DefaultKeyType;
+        var (key, created) = store.GetOrGenerate(plan.KeyName, type, plan.Protection);
+        if (!created) CheckFits(key, plan);
+        return (key, created);
+    }
+
+    /// <summary>An existing key is re-exported only where its type and protection fit what was asked.</summary>
+    static void CheckFits(KeyRecord key, ExportPlan plan)
+    {
+        if (plan.RequestedKeyType is { } requested && requested != key.Type)
+        {
+            throw Fail.StoredKeyTypeMismatch(key.Name.Value, key.Type.Name, requested.Name);
+        }
+        if (!plan.Provider.KeyTypes.Contains(key.Type))
+        {
+            throw Fail.StoredKeyNotForProvider(key.Name.Value, key.Type.Name, plan.Provider.Name, plan.Provider.KeyTypes.Select(t => t.Name));
+        }
+        if (key.Protection != plan.Protection)
+        {
+            throw Fail.ProtectionMismatch(key.Name.Value, key.Protection.Describe(), plan.Protection.Describe());
+        }
+    }
+
+    static void CheckOutputDirectory(string directory)
+    {
+        if (!Directory.Exists(directory)) throw Fail.OutputFailed(directory, "the output directory does not exist");
+    }
+}

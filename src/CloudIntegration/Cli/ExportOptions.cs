@@ -1,0 +1,23 @@
+namespace CloudIntegration.Cli;
+
+/// <summary>The options of the export command, exactly as the guide names them.</summary>
+public static class ExportOptions
+{
+    public static readonly OptionSpec Help = new("-h", "help", null, "show this help and exit");
+    public static readonly OptionSpec Version = new(null, "version", null, "print the version and exit");
+    public static readonly OptionSpec Module = new("-m", "module", "MODULE",
+        "the module to use: 1 for the embedded Security World (the default)");
+    public static readonly OptionSpec CardSet = new("-O", "ocs", "CARDSET",
+        "protect a new key with operator card set CARDSET, or present its cards to use an existing one");
+    public static readonly OptionSpec Softcard = new("-S", "softcard", "SOFTCARD",
+        "protect a new key with softcard SOFTCARD, or give its passphrase to use an existing one");
+    public static readonly OptionSpec ModuleProtection = new("-M", "module-protection", null,
+        "module protection: the key is usable by this module alone (the default)");
+    public static readonly OptionSpec AzureKek = new("-a", "azure-kek", "AZUREKEK",
+        "microsoft-azure only: the key identifier (kid) of the Key Exchange Key");
+    public static readonly OptionSpec KeyType = new("-k", "key-type", "KEYTYPE",
+        "the type of a new key (microsoft-azure and google-cloud-key-management choose; the others take AES-256)");
+
+    public static List<OptionSpec> All { get; } =
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType];
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using CloudIntegration.Errors;
+using CloudIntegration.Keys;
+using CloudIntegration.Providers;
+using CloudIntegration.Wrapping;
+
+namespace CloudIntegration.Cli;
+
+/// <summary>
+/// An export as the command line asks for it, fully validated before any key is generated or any file is touched.
+/// Usage errors (exit 2) are found here in the order a user would fix them: provider, key name, key type, algorithm,
+/// options.
+/// </summary>
+public sealed record ExportPlan(
+    Provider Provider,
+    KeyName KeyName,
+    KeyType? RequestedKeyType,
+    WrapAlgorithm Algorithm,
+    string WrapKeyPath,
+    string? AzureKek,
+    int Module,
+    Protection Protection,
+    ParsedArguments Arguments)
+{
+    public static ExportPlan FromArguments(ParsedArguments args, ProviderRegistry providers, string usage)
+    {
+        var positionals = args.Positionals;
+        if (positionals.Count < 3)
+        {
+            string[] names = ["provider", "keyName", "wrapKey"];
+            throw Fail.MissingArguments(usage, names.Skip(positionals.Count));
+        }
+        if (positionals.Count > 4) throw Fail.TooManyArguments(positionals[4]);
+
+        var provider = providers.Parse(positionals[0]);
+        var keyName = KeyName.Parse(positionals[1]);
+
+        KeyType? keyType = null;
+        if (args.Value(ExportOptions.KeyType) is { } typeName)
+        {
+            keyType = KeyType.Parse(typeName);
+            if (!provider.KeyTypes.Contains(keyType))
+            {
+                throw Fail.KeyTypeNotSupported(keyType.Name, provider.Name, provider.KeyTypes.Select(t => t.Name));
+            }
+        }
+
+        var algorithm = ParseAlgorithm(provider, positionals.Count == 4 ? positionals[3] : null);
+        var azureKek = ParseAzureKek(provider, args.Value(ExportOptions.AzureKek));
+
+        return new ExportPlan(provider, keyName, keyType, algorithm, positionals[2], azureKek,
+                              ParseModule(args.Value(ExportOptions.Module)), ParseProtection(args), args);
+    }
+
+    static WrapAlgorithm ParseAlgorithm(Provider provider, string? given)
+    {
+        if (!provider.TakesWrapAlgorithm)
+        {
+            if (given is not null) throw Fail.WrapAlgorithmNotAllowed(provider.Name, given);
+            return provider.ImplicitAlgorithm!;
+        }
+        var supported = provider.WrapAlgorithms.Select(a => a.Name);
+        if (given is null) throw Fail.WrapAlgorithmMissing(provider.Name, supported);
+        var algorithm = WrapAlgorithm.Parse(given);
+        if (!provider.WrapAlgorithms.Contains(algorithm)) throw Fail.WrapAlgorithmNotSupported(algorithm.Name, provider.Name, supported);
+        return algorithm;
+    }
+
+    static string? ParseAzureKek(Provider provider, string? kek)
+    {
+        if (!provider.NeedsAzureKek)
+        {
+            if (kek is not null) throw Fail.AzureKekNotAllowed(provider.Name);
+            return null;
+        }
+        if (kek is null) throw Fail.AzureKekMissing(provider.Name);
+        if (!MicrosoftAzure.IsKeyIdentifier(kek, out _, out _)) throw Fail.AzureKekMalformed(kek);
+        return kek;
+    }
+
+    static int ParseModule(string? module)
+    {
+        if (module is null) return 1;
+        if (!int.TryParse(module, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+        {
+            throw Fail.InvalidModule(module);
+        }
+        return number;
+    }
+
+    static Protection ParseProtection(ParsedArguments args)
+    {
+        var chosen = new List<(string Option, Protection Protection)>();
+        if (args.Value(ExportOptions.CardSet) is { } cardSet) chosen.Add(("-O/--ocs", Protection.CardSet(cardSet)));
+        if (args.Value(ExportOptions.Softcard) is { } softcard) chosen.Add(("-S/--softcard", Protection.Softcard(softcard)));
+        if (args.Has(ExportOptions.ModuleProtection)) chosen.Add(("-M/--module-protection", Protection.Module));
+        if (chosen.Count > 1) throw Fail.ConflictingProtection(chosen[0].Option, chosen[1].Option);
+        if (chosen.Count == 0) return Protection.Module;
+        var protection = chosen[0].Protection;
+        if (protection.Name is { } name && !KeyName.IsValid(name))
+        {
+            throw Fail.Usage($"invalid {chosen[0].Option} name '{Fail.Shorten(name)}' (expected 1 to 64 characters of A-Z a-z 0-9 . _ -)");
+        }
+        return protection;
+    }
+}

@@ -1,0 +1,42 @@
+using CloudIntegration.Errors;
+
+namespace CloudIntegration.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, ToolEnvironment.FromProcess());
+
+    /// <summary>Runs one command. Every failure becomes one <c>error: ...</c> line and an exit status; never a trace.</summary>
+    public static int Run(string[] args, ToolEnvironment env)
+    {
+        try
+        {
+            if (args.Length > 0 && Commands.Find(args[0]) is { } command) return command.Run(args[1..], env);
+            return ExportCommand.Run(args, env);
+        }
+        catch (CliException e)
+        {
+            env.Err.WriteLine("error: " + e.Message);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug or an environment we did not foresee: still one line, and no stack trace to leak through logs.
+            env.Err.WriteLine($"error: unexpected failure ({e.GetType().Name}: {Fail.Shorten(e.Message)}); nothing was exported");
+            return ExitCodes.Failure;
+        }
+    }
+}
+
+/// <summary>A command other than the export, named by its first argument (never a provider name).</summary>
+public sealed record Command(string Verb, string Summary, Func<string[], ToolEnvironment, int> Run);
+
+public static class Commands
+{
+    /// <summary>Every command besides the export. Each lives in its own file under Cli/.</summary>
+    public static IReadOnlyList<Command> All { get; } =
+    [
+    ];
+
+    public static Command? Find(string verb) => All.FirstOrDefault(c => c.Verb == verb);
+}

@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using CloudIntegration.Errors;
+
+namespace CloudIntegration.Credentials;
+
+/// <summary>
+/// Where passphrases and PINs come from: a no-echo prompt on a terminal, or for automation a file (one secret per
+/// line, in the order they are asked for) or standard input when it is not a terminal. Never the command line.
+/// Secrets are returned as pinned UTF-8 byte arrays that the caller zeroes; no string ever holds one.
+/// </summary>
+public abstract class SecretSource : IDisposable
+{
+    /// <summary>Reads the next secret. <paramref name="prompt"/> names what is asked for (it is not a secret).</summary>
+    public abstract byte[] Read(string prompt);
+
+    /// <summary>True when a person is typing, so asking twice to confirm a new passphrase makes sense.</summary>
+    public abstract bool IsInteractive { get; }
+
+    public virtual void Dispose() { }
+
+    /// <summary>
+    /// The file named by an option wins; otherwise standard input: a terminal prompt, or lines when redirected.
+    /// </summary>
+    public static SecretSource Open(string? file, TextReader stdin, bool stdinIsTerminal, TextWriter prompts) =>
+        file is not null ? LineSecretSource.FromFile(file)
+        : stdinIsTerminal ? new TerminalSecretSource(prompts)
+        : new LineSecretSource(ReadAll(stdin), "standard input");
+
+    static byte[] ReadAll(TextReader reader)
+    {
+        var text = reader.ReadToEnd().ToCharArray();
+        try { return Pinned(text); }
+        finally { Array.Clear(text); }
+    }
+
+    internal static byte[] Pinned(ReadOnlySpan<char> chars)
+    {
+        var bytes = GC.AllocateArray<byte>(Encoding.UTF8.GetByteCount(chars), pinned: true);
+        Encoding.UTF8.GetBytes(chars, bytes);
+        return bytes;
+    }
+}
+
+/// <summary>Secrets one per line from a file or redirected standard input. A trailing CR is dropped.</summary>
+public sealed class LineSecretSource : SecretSource
+{
+    readonly byte[] _content;
+    readonly string _origin;
+    int _position;
+
+    internal LineSecretSource(byte[] content, string origin)
+    {
+        _content = content;
+        _origin = origin;
+    }
+
+    public static LineSecretSource FromFile(string path)
+    {
+        try
+        {
+            var raw = File.ReadAllBytes(path);
+            var pinned = GC.AllocateArray<byte>(raw.Length, pinned: true);
+            raw.CopyTo(pinned, 0);
+            CryptographicOperations.ZeroMemory(raw);
+            return new LineSecretSource(pinned, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail.Runtime($"the secrets file {path} cannot be read ({e.Message.TrimEnd('.')})");
+        }
+    }
+
+    public override bool IsInteractive => false;
+
+    public override byte[] Read(string prompt)
+    {
+        if (_position >= _content.Length) throw Fail.Runtime($"{_origin} has no more lines; expected one for: {prompt}");
+        var rest = _content.AsSpan(_position);
+        var newline = rest.IndexOf((byte)'\n');
+        var line = newline < 0 ? rest : rest[..newline];
+        _position += newline < 0 ? rest.Length : newline + 1;
+        if (line.Length > 0 && line[^1] == '\r') line = line[..^1];
+        var secret = GC.AllocateArray<byte>(line.Length, pinned: true);
+        line.CopyTo(secret);
+        return secret;
+    }
+
+    public override void Dispose() => CryptographicOperations.ZeroMemory(_content);
+}
+
+/// <summary>Prompts on the terminal with echo off.</summary>
+public sealed class TerminalSecretSource(TextWriter prompts) : SecretSource
+{
+    const int MaxLength = 1024;
+
+    public override bool IsInteractive => true;
+
+    public override byte[] Read(string prompt)
+    {
+        prompts.Write(prompt + ": ");
+        prompts.Flush();
+        var buffer = GC.AllocateArray<char>(MaxLength, pinned: true);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var key = Console.ReadKey(intercept: true);
+                if (key.Key == ConsoleKey.Enter) break;
+                if (key.Key == ConsoleKey.Backspace)
+                {
+                    if (length > 0) length--;
+                    continue;
+                }
+                if (key.KeyChar == '\0' || char.IsControl(key.KeyChar)) continue;
+                if (length == MaxLength) throw Fail.Runtime($"the input for '{prompt}' is longer than {MaxLength} characters");
+                buffer[length++] = key.KeyChar;
+            }
+            prompts.WriteLine();
+            return Pinned(buffer.AsSpan(0, length));
+        }
+        catch (InvalidOperationException)
+        {
+            throw Fail.Runtime("no terminal to ask for the secret; give a secrets file option or pipe the secrets on standard input");
+        }
+        finally
+        {
+            Array.Clear(buffer);
+        }
+    }
+}

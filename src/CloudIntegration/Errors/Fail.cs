@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace CloudIntegration.Errors;
+
+/// <summary>
+/// Every error the tool can report is built here, so the wording stays consistent and each message names
+/// the layer that is wrong (command line, file format, key type, hash, size) and what was expected.
+/// </summary>
+public static class Fail
+{
+    public static CliException Usage(string message) => new(ExitCodes.Usage, message);
+
+    public static CliException Runtime(string message, Exception? inner = null) => new(ExitCodes.Failure, message, inner);
+
+    static string List(IEnumerable<string> items) => string.Join(", ", items);
+
+    // ---- command line -------------------------------------------------------------------------------------------
+    public static CliException UnknownProvider(string given, IEnumerable<string> known) =>
+        Usage($"unknown provider '{given}' (expected one of: {List(known)})");
+
+    public static CliException UnknownKeyType(string given, IEnumerable<string> known) =>
+        Usage($"unknown key type '{given}' (expected one of: {List(known)})");
+
+    public static CliException UnknownWrapAlgorithm(string given, IEnumerable<string> known) =>
+        Usage($"unknown wrapping algorithm '{given}' (expected one of: {List(known)})");
+
+    public static CliException KeyTypeNotSupported(string keyType, string provider, IEnumerable<string> supported) =>
+        Usage($"key type {keyType} is not supported by {provider} (supported: {List(supported)})");
+
+    public static CliException WrapAlgorithmNotSupported(string alg, string provider, IEnumerable<string> supported) =>
+        Usage($"wrapping algorithm {alg} is not supported by {provider} (supported: {List(supported)})");
+
+    public static CliException WrapAlgorithmMissing(string provider, IEnumerable<string> supported) =>
+        Usage($"{provider} needs a wrapping algorithm as the fourth argument (one of: {List(supported)})");
+
+    public static CliException WrapAlgorithmNotAllowed(string provider, string given) =>
+        Usage($"{provider} takes no wrapping algorithm, but '{given}' was given (it always uses RSA-OAEP-SHA1 with AES key wrap)");
+
+    public static CliException AzureKekMissing(string provider) =>
+        Usage($"{provider} needs -a/--azure-kek with the key identifier of the Key Exchange Key " +
+              "(https://<vault-name>.vault.azure.net/keys/<key-name>/<key-version>)");
+
+    public static CliException AzureKekNotAllowed(string provider) =>
+        Usage($"-a/--azure-kek is only used with microsoft-azure, not with {provider}");
+
+    public static CliException AzureKekMalformed(string given) =>
+        Usage($"-a/--azure-kek '{Shorten(given)}' is not a Key Exchange Key identifier (expected " +
+              "https://<vault-name>.vault.azure.net/keys/<key-name>/<key-version> or " +
+              "https://<hsm-name>.managedhsm.azure.net/keys/<key-name>/<key-version>)");
+
+    public static CliException ConflictingProtection(string first, string second) =>
+        Usage($"{first} and {second} cannot be used together (choose one protection: -M, -S SOFTCARD or -O CARDSET)");
+
+    public static CliException MissingArguments(string usage, IEnumerable<string> missing) =>
+        Usage($"missing {List(missing)} (usage: {usage})");
+
+    public static CliException UnknownOption(string option) =>
+        Usage($"unknown option '{Shorten(option)}' (see -h for the options)");
+
+    public static CliException OptionNeedsValue(string option, string valueName) =>
+        Usage($"option {option} needs a value ({valueName})");
+
+    public static CliException TooManyArguments(string extra) =>
+        Usage($"unexpected argument '{Shorten(extra)}' (expected: provider keyName wrapKey [wrapAlg])");
+
+    public static CliException InvalidKeyName(string given, string why) =>
+        Usage($"invalid keyName '{Shorten(given)}': {why} (expected 1 to 64 characters of A-Z a-z 0-9 . _ -, " +
+              "not starting with '.' or '-')");
+
+    public static CliException InvalidModule(string given) =>
+        Usage($"invalid module '{Shorten(given)}' (expected a module number such as 1)");
+
+    // ---- the key store ------------------------------------------------------------------------------------------
+    public static CliException ModuleNotFound(int module, IEnumerable<string> available) =>
+        Runtime($"module {module.ToString(CultureInfo.InvariantCulture)} does not exist (available: {List(available)})");
+
+    public static CliException StoredKeyTypeMismatch(string keyName, string stored, string requested) =>
+        Usage($"key '{keyName}' already exists as {stored}, but -k {requested} was given " +
+              $"(omit -k, or give -k {stored}, to re-export it)");
+
+    public static CliException StoredKeyNotForProvider(string keyName, string stored, string provider, IEnumerable<string> supported) =>
+        Usage($"key '{keyName}' is {stored}, which {provider} does not import (supported: {List(supported)})");
+
+    public static CliException NotCreatedByThisTool(string keyName, string why) =>
+        Runtime($"key '{keyName}' was not created by this tool and will not be exported ({why})");
+
+    public static CliException KeyTampered(string keyName, string path) =>
+        Runtime($"key '{keyName}' failed its integrity check: {path} has been modified or corrupted and is refused " +
+                "(restore it from a backup of the world directory)");
+
+    public static CliException WorldKeyDamaged(string path, string why) =>
+        Runtime($"the world key {path} is unusable: {why}");
+
+    public static CliException ProtectionMismatch(string keyName, string actual, string requested) =>
+        Usage($"key '{keyName}' is protected by {actual}, not by {requested} (give the matching protection option)");
+
+    public static CliException ProtectionNotAvailable(string option) =>
+        Runtime($"{option} protection is not available yet in this build (use -M, module protection)");
+
+    // ---- files --------------------------------------------------------------------------------------------------
+    public static CliException WrapKeyFile(string path, string problem) =>
+        Runtime($"wrapping key file {path}: {problem}");
+
+    public static CliException OutputFailed(string path, string why, Exception? inner = null) =>
+        Runtime($"could not write {path}: {why}; nothing was written", inner);
+
+    public static CliException StorageFailed(string path, string why, Exception? inner = null) =>
+        Runtime($"could not write {path}: {why}", inner);
+
+    /// <summary>Keeps user-supplied text in messages short and on one line.</summary>
+    public static string Shorten(string text)
+    {
+        var oneLine = text.ReplaceLineEndings(" ");
+        var printable = new string(oneLine.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return printable.Length <= 80 ? printable : printable[..77] + "...";
+    }
+}

@@ -1,0 +1,40 @@
+namespace CloudIntegration.IO;
+
+/// <summary>One file an export writes for the provider.</summary>
+public sealed record OutputFile(string FileName, byte[] Content);
+
+/// <summary>
+/// Writes the files of one export as a group: every file is staged (written and fsynced under a temporary name) before
+/// any is renamed into place, so a full disk or an unwritable directory leaves none of them behind.
+/// </summary>
+public static class OutputSet
+{
+    public static IReadOnlyList<string> Write(string directory, IReadOnlyList<OutputFile> files)
+    {
+        var staged = new List<(string Temp, string Final)>();
+        var placed = new List<string>();
+        string current = directory;
+        try
+        {
+            foreach (var file in files)
+            {
+                current = Path.Combine(directory, file.FileName);
+                staged.Add((AtomicFile.Stage(current, file.Content, AtomicFile.Readable), current));
+            }
+            foreach (var (temp, final) in staged)
+            {
+                current = final;
+                File.Move(temp, final, overwrite: true);
+                placed.Add(final);
+            }
+            AtomicFile.SyncDirectory(Path.GetFullPath(directory));
+            return placed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var (temp, _) in staged) AtomicFile.TryDelete(temp);
+            foreach (var final in placed) AtomicFile.TryDelete(final);
+            throw AtomicFile.Describe(current, e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using CloudIntegration.Errors;
+using CloudIntegration.IO;
+using CloudIntegration.Keys;
+using CloudIntegration.Wrapping;
+
+namespace CloudIntegration.KeyStores.SoftwareWorld;
+
+/// <summary>
+/// The embedded Security World: one module (number 1), keys sealed under the world key and, for softcard and card-set
+/// keys, under their protection secret as well. Plaintext exists only inside <see cref="Wrap"/>, in pinned buffers
+/// zeroed before it returns.
+/// </summary>
+public sealed class SoftwareWorld : IKeyStore
+{
+    public const int ModuleNumber = 1;
+    const string SealingPurpose = "cloud_integration_tool key sealing v1";
+    const string HeaderPurpose = "cloud_integration_tool key header v1";
+
+    readonly WorldDirectory _directory;
+    readonly WorldKey _worldKey;
+    readonly byte[] _headerKey;
+    readonly IProtectionUnlocker _unlocker;
+
+    SoftwareWorld(WorldDirectory directory, WorldKey worldKey, IProtectionUnlocker unlocker)
+    {
+        _directory = directory;
+        _worldKey = worldKey;
+        _unlocker = unlocker;
+        _headerKey = worldKey.Derive(HeaderPurpose, []);
+    }
+
+    public static SoftwareWorld Open(string root, int module, IProtectionUnlocker unlocker, TextWriter diagnostics)
+    {
+        if (module != ModuleNumber)
+        {
+            throw Fail.ModuleNotFound(module, [$"{ModuleNumber} (embedded Security World at {root})"]);
+        }
+        var directory = WorldDirectory.OpenOrCreate(root, diagnostics);
+        return new SoftwareWorld(directory, WorldKey.LoadOrCreate(directory.WorldKeyPath, diagnostics), unlocker);
+    }
+
+    public string Root => _directory.Root;
+
+    public string Description => $"embedded Security World, module {ModuleNumber}";
+
+    public KeyRecord? Find(KeyName name)
+    {
+        var path = _directory.KeyPath(name);
+        byte[] file;
+        try
+        {
+            if (!File.Exists(path)) return null;
+            file = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+        }
+        return Authenticate(name, path, file).Record with { Location = path };
+    }
+
+    public IReadOnlyList<KeyRecord> List()
+    {
+        var records = new List<KeyRecord>();
+        if (!Directory.Exists(_directory.KeysDirectory)) return records;
+        foreach (var path in Directory.EnumerateFiles(_directory.KeysDirectory, "*.key").Order(StringComparer.Ordinal))
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            if (!KeyName.IsValid(stem)) continue;
+            records.Add(Find(KeyName.Parse(stem))!);
+        }
+        return records;
+    }
+
+    public (KeyRecord Key, bool Created) GetOrGenerate(KeyName name, KeyType type, Protection protection)
+    {
+        if (Find(name) is { } existing) return (existing, false);
+
+        var protectionSecret = _unlocker.Unlock(protection, name);
+        byte[]? material = null;
+        byte[]? sealingKey = null;
+        try
+        {
+            material = SoftwareKeyGenerator.Generate(type, out var publicKey, out var checkValue);
+            var path = _directory.KeyPath(name);
+            var record = new KeyRecord(name, type, protection, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+                                       DateTimeOffset.UtcNow, publicKey, checkValue, path);
+            var header = KeyFile.Header(record);
+            sealingKey = _worldKey.Derive(SealingPurpose + "\n" + protection.Encode(), protectionSecret);
+            var file = KeyFile.Seal(header, sealingKey, _headerKey, material);
+            bool created;
+            try
+            {
+                created = AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            }
+            if (created) return (record, true);
+            // Another process created this key name first; its key is the key.
+            return (Find(name) ?? throw Fail.Runtime($"key '{name}' vanished while it was being created"), false);
+        }
+        finally
+        {
+            if (material is not null) CryptographicOperations.ZeroMemory(material);
+            if (sealingKey is not null) CryptographicOperations.ZeroMemory(sealingKey);
+            CryptographicOperations.ZeroMemory(protectionSecret);
+        }
+    }
+
+    public WrappedKey Wrap(KeyRecord key, WrapRequest request)
+    {
+        var path = _directory.KeyPath(key.Name);
+        var keyFile = Authenticate(key.Name, path, ReadKeyFile(key.Name, path));
+        if (keyFile.Record.Id != key.Id) throw Fail.Runtime($"key '{key.Name}' was replaced while it was being exported");
+
+        var protectionSecret = _unlocker.Unlock(keyFile.Record.Protection, key.Name);
+        var sealingKey = _worldKey.Derive(SealingPurpose + "\n" + keyFile.Record.Protection.Encode(), protectionSecret);
+        var material = GC.AllocateArray<byte>(keyFile.MaterialLength, pinned: true);
+        try
+        {
+            if (!keyFile.TryOpen(sealingKey, material)) throw Fail.KeyTampered(key.Name.Value, path);
+            var ciphertext = SoftwareConstructions.Apply(material, request);
+            var digest = request.IncludeSha256Digest ? SHA256.HashData(material) : null;
+            return new WrappedKey(ciphertext, digest);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(material);
+            CryptographicOperations.ZeroMemory(sealingKey);
+            CryptographicOperations.ZeroMemory(protectionSecret);
+        }
+    }
+
+    public void Destroy(KeyRecord key)
+    {
+        var path = _directory.KeyPath(key.Name);
+        try
+        {
+            File.Delete(path);
+            AtomicFile.SyncDirectory(_directory.KeysDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+        }
+    }
+
+    static byte[] ReadKeyFile(KeyName name, string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw Fail.Runtime($"key '{name}' no longer exists in the world");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+        }
+    }
+
+    KeyFile Authenticate(KeyName name, string path, byte[] file)
+    {
+        var result = KeyFile.TryParse(file, out var keyFile);
+        if (result == KeyFile.ParseResult.ForeignFormat)
+        {
+            throw Fail.NotCreatedByThisTool(name.Value, $"{path} is not in this tool's key format");
+        }
+        if (result == KeyFile.ParseResult.Damaged ||
+            !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_headerKey, keyFile!.AuthenticatedHeader), keyFile.HeaderMac) ||
+            keyFile.Record.Name != name)
+        {
+            throw Fail.KeyTampered(name.Value, path);
+        }
+        return keyFile;
+    }
+
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_headerKey);
+        _worldKey.Dispose();
+    }
+}

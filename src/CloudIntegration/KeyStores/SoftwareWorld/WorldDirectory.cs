@@ -1,0 +1,69 @@
+using CloudIntegration.Errors;
+using CloudIntegration.IO;
+
+namespace CloudIntegration.KeyStores.SoftwareWorld;
+
+/// <summary>
+/// Where the embedded Security World lives: <c>$CLOUD_INTEGRATION_WORLD</c>, or a per-user data directory. Directories
+/// are 0700 and files 0600.
+/// </summary>
+public sealed class WorldDirectory
+{
+    public const string EnvironmentVariable = "CLOUD_INTEGRATION_WORLD";
+
+    WorldDirectory(string root) => Root = root;
+
+    public string Root { get; }
+    public string WorldKeyPath => Path.Combine(Root, "world.key");
+    public string KeysDirectory => Path.Combine(Root, "keys");
+
+    public string KeyPath(Keys.KeyName name) => Path.Combine(KeysDirectory, name.Value + ".key");
+
+    public static string DefaultRoot()
+    {
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrEmpty(configured)) return Path.GetFullPath(configured);
+        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        if (string.IsNullOrEmpty(data))
+        {
+            throw Fail.Runtime($"no per-user data directory is known (HOME is unset); set {EnvironmentVariable} to the world directory");
+        }
+        return Path.Combine(data, "cloud_integration_tool", "world");
+    }
+
+    /// <summary>Opens the world directory, creating it (and saying so on stderr) on first use.</summary>
+    public static WorldDirectory OpenOrCreate(string root, TextWriter diagnostics)
+    {
+        var world = new WorldDirectory(root);
+        try
+        {
+            if (!Directory.Exists(root))
+            {
+                AtomicFile.CreatePrivateDirectory(root);
+                diagnostics.WriteLine($"note: created a new embedded Security World in {root}");
+            }
+            AtomicFile.CreatePrivateDirectory(world.KeysDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail.StorageFailed(root, e.Message.TrimEnd('.'), e);
+        }
+        world.WarnIfExposed(diagnostics);
+        return world;
+    }
+
+    /// <summary>Opens an existing world without creating anything; null when there is none yet.</summary>
+    public static WorldDirectory? OpenExisting(string root) =>
+        Directory.Exists(root) ? new WorldDirectory(root) : null;
+
+    void WarnIfExposed(TextWriter diagnostics)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var mode = File.GetUnixFileMode(Root);
+        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+                     UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
+        {
+            diagnostics.WriteLine($"warning: the world directory {Root} is accessible to other users; run: chmod 700 '{Root}'");
+        }
+    }
+}

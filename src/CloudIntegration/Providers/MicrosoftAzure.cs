@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using CloudIntegration.IO;
+using CloudIntegration.Keys;
+using CloudIntegration.Wrapping;
+
+namespace CloudIntegration.Providers;
+
+/// <summary>
+/// Azure Key Vault / Managed HSM BYOK: a <c>.byok</c> key transfer package, strict JSON whose ciphertext is unpadded
+/// base64url of RSA-OAEP-SHA1(ephemeral AES-256 key) followed by the RFC 5649 wrap of the target key.
+/// </summary>
+public sealed class MicrosoftAzure : Provider
+{
+    public override string Name => "microsoft-azure";
+    public override string Summary => "Azure Key Vault Premium / Managed HSM key (BYOK .byok transfer package)";
+
+    public override IReadOnlyList<KeyType> KeyTypes { get; } =
+        [KeyType.Rsa2048, KeyType.Rsa3072, KeyType.Rsa4096, KeyType.EcNistP256, KeyType.EcNistP384, KeyType.EcNistP521, KeyType.EcSecp256k1];
+
+    public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms { get; } = [];
+    public override WrapAlgorithm ImplicitAlgorithm => WrapAlgorithm.RsaesOaepSha1;
+    public override bool NeedsAzureKek => true;
+    public override WrapConstruction Construction => WrapConstruction.RsaAesKeyWrap;
+
+    public override IReadOnlyList<string> OutputNames(KeyName keyName) => [$"KeyTransferPackage-{keyName}.byok"];
+
+    public override IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("schema_version", "1.0.0");
+            json.WriteStartObject("header");
+            json.WriteString("kid", context.AzureKek);
+            json.WriteString("alg", "dir");
+            json.WriteString("enc", "CKM_RSA_AES_KEY_WRAP");
+            json.WriteEndObject();
+            json.WriteString("ciphertext", Base64Url(wrapped.Ciphertext));
+            json.WriteString("generator", context.Generator);
+            json.WriteEndObject();
+        }
+        return [new($"KeyTransferPackage-{context.KeyName}.byok", buffer.ToArray())];
+    }
+
+    static string Base64Url(byte[] data)
+    {
+        var text = new StringBuilder(Convert.ToBase64String(data));
+        text.Replace('+', '-').Replace('/', '_');
+        return text.ToString().TrimEnd('=');
+    }
+
+    /// <summary>
+    /// A Key Exchange Key identifier: https://NAME.vault.azure.net/keys/KEY/VERSION or the managedhsm form. The version
+    /// is required because the service resolves the KEK by it.
+    /// </summary>
+    public static bool IsKeyIdentifier(string kid, out string container, out bool managedHsm)
+    {
+        container = "";
+        managedHsm = false;
+        if (!Uri.TryCreate(kid, UriKind.Absolute, out var uri) || uri.Scheme != "https" || !uri.IsDefaultPort ||
+            uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0 || kid != uri.OriginalString)
+        {
+            return false;
+        }
+        var host = uri.Host;
+        string? suffix = host.EndsWith(".vault.azure.net", StringComparison.Ordinal) ? ".vault.azure.net"
+            : host.EndsWith(".managedhsm.azure.net", StringComparison.Ordinal) ? ".managedhsm.azure.net" : null;
+        if (suffix is null) return false;
+        container = host[..^suffix.Length];
+        managedHsm = suffix == ".managedhsm.azure.net";
+        if (!IsName(container, allowDash: true)) return false;
+        var segments = uri.AbsolutePath.Split('/');
+        return segments.Length == 4 && segments[0] == "" && segments[1] == "keys" &&
+               IsName(segments[2], allowDash: true) && IsName(segments[3], allowDash: false);
+    }
+
+    static bool IsName(string s, bool allowDash) =>
+        s.Length is > 0 and <= 127 && s.All(c => char.IsAsciiLetterOrDigit(c) || (allowDash && c == '-'));
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using CloudIntegration.Errors;
+
+namespace CloudIntegration.Wrapping;
+
+/// <summary>
+/// The wrapping constructions computed in process memory, for key stores whose plaintext lives there (the embedded
+/// world). A PKCS#11 token performs the same constructions with C_WrapKey instead.
+/// </summary>
+public static class SoftwareConstructions
+{
+    public const int EphemeralKeyBytes = 32;
+
+    public static byte[] Apply(ReadOnlySpan<byte> target, WrapRequest request)
+    {
+        using var rsa = request.WrappingKey.CreateRsa();
+        var padding = request.Padding.ToDotNet();
+        if (request.Construction == WrapConstruction.DirectRsa)
+        {
+            var limit = request.Padding.MaxMessageBytes(request.WrappingKey.ModulusBytes);
+            if (target.Length > limit)
+            {
+                throw Fail.Runtime($"a {target.Length}-byte key does not fit {request.Padding.Describe()} under a " +
+                                   $"{request.WrappingKey.Bits}-bit wrapping key (at most {limit} bytes)");
+            }
+            return rsa.Encrypt(target, padding);
+        }
+
+        var ephemeral = GC.AllocateArray<byte>(EphemeralKeyBytes, pinned: true);
+        try
+        {
+            RandomNumberGenerator.Fill(ephemeral);
+            using var aes = Aes.Create();
+            aes.SetKey(ephemeral);
+            var wrappedTarget = aes.EncryptKeyWrapPadded(target);
+            var wrappedEphemeral = rsa.Encrypt(ephemeral, padding);
+            return [.. wrappedEphemeral, .. wrappedTarget];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ephemeral);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using CloudIntegration.Errors;
+
+namespace CloudIntegration.Wrapping;
+
+/// <summary>
+/// Recognises what providers hand out: DER or PEM SubjectPublicKeyInfo, PEM <c>RSA PUBLIC KEY</c>, PEM or DER X.509
+/// certificates, and AWS's wrapping key saved as binary DER or as the base64 text its API returns.
+/// </summary>
+static class WrappingKeyFileReader
+{
+    const int MaxFileBytes = 64 * 1024;
+
+    public static WrappingPublicKey Read(string path, DateTime now)
+    {
+        byte[] data;
+        try
+        {
+            var info = new FileInfo(path);
+            if (Directory.Exists(path)) throw Fail.WrapKeyFile(path, "is a directory, not a key file");
+            if (!info.Exists) throw Fail.WrapKeyFile(path, "does not exist");
+            if (info.Length > MaxFileBytes)
+            {
+                throw Fail.WrapKeyFile(path, $"is {info.Length} bytes; a public key or certificate is under {MaxFileBytes / 1024} KiB");
+            }
+            data = File.ReadAllBytes(path);
+        }
+        catch (CliException) { throw; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail.WrapKeyFile(path, "cannot be read (" + e.Message + ")");
+        }
+
+        if (data.Length == 0) throw Fail.WrapKeyFile(path, "is empty");
+        if (data.Length > MaxFileBytes) throw Fail.WrapKeyFile(path, "is too large for a public key or certificate");
+
+        var text = TryAscii(data);
+        if (text is not null && text.Contains("-----BEGIN ", StringComparison.Ordinal)) return FromPem(text, path, now);
+        if (text is not null && TryBase64(text) is { } decoded) return FromDer(decoded, "base64 DER", path, now);
+        return FromDer(data, "DER", path, now);
+    }
+
+    static WrappingPublicKey FromPem(string text, string path, DateTime now)
+    {
+        var begin = text.IndexOf("-----BEGIN ", StringComparison.Ordinal);
+        var labelEnd = text.IndexOf("-----", begin + 11, StringComparison.Ordinal);
+        if (labelEnd < 0) throw Fail.WrapKeyFile(path, "has a malformed PEM header");
+        var label = text[(begin + 11)..labelEnd];
+        if (label.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            throw Fail.WrapKeyFile(path, "holds a private key; give the provider's public key or certificate " +
+                                         "(a wrapping key file never contains a private key)");
+        }
+        var footer = $"-----END {label}-----";
+        var end = text.IndexOf(footer, labelEnd, StringComparison.Ordinal);
+        if (end < 0) throw Fail.WrapKeyFile(path, $"the PEM block '{label}' has no END line (the file is truncated)");
+        var body = text[(labelEnd + 5)..end];
+        byte[] der;
+        try
+        {
+            der = Convert.FromBase64String(string.Concat(body.Where(c => !char.IsWhiteSpace(c))));
+        }
+        catch (FormatException)
+        {
+            throw Fail.WrapKeyFile(path, $"the PEM block '{label}' is not valid base64");
+        }
+        return label switch
+        {
+            "PUBLIC KEY" => FromSpki(der, "PEM SubjectPublicKeyInfo", path),
+            "RSA PUBLIC KEY" => WrappingPublicKey.FromRsaPublicKey(CheckWhole(der, path), "PEM RSA PUBLIC KEY", null, path),
+            "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE" => FromCertificate(der, "PEM certificate", path, now),
+            _ => throw Fail.WrapKeyFile(path, $"holds a PEM '{label}'; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"),
+        };
+    }
+
+    static WrappingPublicKey FromDer(byte[] der, string encoding, string path, DateTime now)
+    {
+        var shape = Classify(der, path);
+        return shape switch
+        {
+            DerShape.Spki => FromSpki(der, encoding + " SubjectPublicKeyInfo", path),
+            DerShape.Certificate => FromCertificate(der, encoding + " certificate", path, now),
+            DerShape.RsaPublicKey => WrappingPublicKey.FromRsaPublicKey(der, encoding + " RSA public key", null, path),
+            DerShape.PrivateKey => throw Fail.WrapKeyFile(path, "holds a private key; give the provider's public key or " +
+                                                               "certificate (a wrapping key file never contains a private key)"),
+            _ => throw Fail.WrapKeyFile(path, "is not a public key or certificate (expected DER or PEM SubjectPublicKeyInfo, " +
+                                              "PEM RSA PUBLIC KEY, an X.509 certificate, or base64 of DER)"),
+        };
+    }
+
+    enum DerShape { Unknown, Spki, Certificate, RsaPublicKey, PrivateKey }
+
+    /// <summary>Looks at the ASN.1 structure only, so private keys are recognised without being parsed as keys.</summary>
+    static DerShape Classify(byte[] der, string path)
+    {
+        CheckWhole(der, path);
+        try
+        {
+            var outer = WrappingPublicKey.Der(der).ReadSequence();
+            var first = outer.PeekTag();
+            if (first.HasSameClassAndValue(Asn1Tag.Sequence))
+            {
+                var firstSeq = outer.ReadSequence();
+                var second = outer.HasData ? outer.PeekTag() : default;
+                if (second.HasSameClassAndValue(Asn1Tag.PrimitiveBitString) && firstSeq.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier))
+                {
+                    return DerShape.Spki;
+                }
+                if (second.HasSameClassAndValue(Asn1Tag.Sequence)) return DerShape.Certificate;
+                if (second.HasSameClassAndValue(Asn1Tag.PrimitiveOctetString)) return DerShape.PrivateKey; // encrypted PKCS#8
+                return DerShape.Unknown;
+            }
+            if (first.HasSameClassAndValue(Asn1Tag.Integer))
+            {
+                var count = 0;
+                var firstInteger = outer.ReadIntegerBytes().Span;
+                count++;
+                var nextIsSequence = outer.HasData && outer.PeekTag().HasSameClassAndValue(Asn1Tag.Sequence);
+                var nextIsOctets = outer.HasData && outer.PeekTag().HasSameClassAndValue(Asn1Tag.PrimitiveOctetString);
+                if (nextIsSequence || nextIsOctets) return DerShape.PrivateKey; // PKCS#8 or SEC1 EC private key
+                while (outer.HasData && outer.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+                {
+                    outer.ReadIntegerBytes();
+                    count++;
+                }
+                if (count == 2 && !outer.HasData) return DerShape.RsaPublicKey;
+                if (count >= 9 && firstInteger.Length == 1) return DerShape.PrivateKey; // PKCS#1 RSAPrivateKey
+            }
+        }
+        catch (AsnContentException) { }
+        return DerShape.Unknown;
+    }
+
+    /// <summary>Fails with "truncated" when the outer DER length runs past the end of the data.</summary>
+    static byte[] CheckWhole(byte[] der, string path)
+    {
+        try
+        {
+            AsnDecoder.ReadEncodedValue(der, AsnEncodingRules.BER, out _, out var contentLength, out var consumed);
+            if (consumed < der.Length && der.AsSpan(consumed).IndexOfAnyExcept((byte)0) >= 0)
+            {
+                throw Fail.WrapKeyFile(path, $"has {der.Length - consumed} unexpected bytes after the DER structure");
+            }
+            _ = contentLength;
+            return der;
+        }
+        catch (AsnContentException)
+        {
+            if (der.Length > 1 && der[0] == 0x30 && DeclaredLength(der) is { } declared && declared > der.Length)
+            {
+                throw Fail.WrapKeyFile(path, $"is truncated: the DER structure declares {declared} bytes but the file has {der.Length}");
+            }
+            throw Fail.WrapKeyFile(path, "is not a public key or certificate (not valid DER, PEM or base64)");
+        }
+    }
+
+    static int? DeclaredLength(byte[] der)
+    {
+        if (der[1] < 0x80) return 2 + der[1];
+        var n = der[1] & 0x7F;
+        if (n is 0 or > 3 || der.Length < 2 + n) return null;
+        var len = 0;
+        for (var i = 0; i < n; i++) len = (len << 8) | der[2 + i];
+        return 2 + n + len;
+    }
+
+    static WrappingPublicKey FromSpki(byte[] der, string format, string path)
+    {
+        try
+        {
+            var spki = WrappingPublicKey.Der(CheckWhole(der, path)).ReadSequence();
+            var algorithm = spki.ReadSequence();
+            var oid = algorithm.ReadObjectIdentifier();
+            if (!WrappingPublicKey.IsRsaEncryption(oid))
+            {
+                throw Fail.WrapKeyFile(path, $"holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
+            }
+            var bits = spki.ReadBitString(out _);
+            return WrappingPublicKey.FromRsaPublicKey(bits, format, null, path);
+        }
+        catch (AsnContentException)
+        {
+            throw Fail.WrapKeyFile(path, "the SubjectPublicKeyInfo is malformed");
+        }
+    }
+
+    static WrappingPublicKey FromCertificate(byte[] der, string format, string path, DateTime now)
+    {
+        X509Certificate2 cert;
+        try
+        {
+            cert = X509CertificateLoader.LoadCertificate(CheckWhole(der, path));
+        }
+        catch (CryptographicException)
+        {
+            throw Fail.WrapKeyFile(path, "the X.509 certificate is malformed");
+        }
+        using (cert)
+        {
+            var notBefore = cert.NotBefore.ToUniversalTime();
+            var notAfter = cert.NotAfter.ToUniversalTime();
+            if (now < notBefore)
+            {
+                throw Fail.WrapKeyFile(path, $"the certificate is not valid until {notBefore:yyyy-MM-dd HH:mm:ss} UTC; check the system clock or get a current certificate");
+            }
+            if (now > notAfter)
+            {
+                throw Fail.WrapKeyFile(path, $"the certificate expired on {notAfter:yyyy-MM-dd HH:mm:ss} UTC; download a current one from the provider");
+            }
+            var oid = cert.PublicKey.Oid.Value ?? "unknown";
+            if (!WrappingPublicKey.IsRsaEncryption(oid))
+            {
+                throw Fail.WrapKeyFile(path, $"the certificate holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
+            }
+            return WrappingPublicKey.FromRsaPublicKey(cert.PublicKey.EncodedKeyValue.RawData, format, notAfter, path);
+        }
+    }
+
+    static string? TryAscii(byte[] data)
+    {
+        foreach (var b in data)
+        {
+            if (b is not ((>= 0x20 and < 0x7F) or (byte)'\n' or (byte)'\r' or (byte)'\t')) return null;
+        }
+        return Encoding.ASCII.GetString(data);
+    }
+
+    static byte[]? TryBase64(string text)
+    {
+        var compact = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+        if (compact.Length < 16) return null;
+        var buffer = new byte[compact.Length];
+        return Convert.TryFromBase64String(compact, buffer, out var written) ? buffer[..written] : null;
+    }
+}

@@ -2,7 +2,6 @@ using CloudIntegration.Errors;
 using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores;
-using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.Providers;
 using CloudIntegration.Wrapping;
 
@@ -34,7 +33,7 @@ public static class ExportCommand
         var outputDirectory = env.WorkingDirectory;
         CheckOutputDirectory(outputDirectory);
 
-        using var store = OpenStore(plan, env);
+        using var store = KeyStoreSelection.Open(plan, env);
         var (key, created) = FindOrGenerate(store, plan);
         try
         {
@@ -49,9 +48,7 @@ public static class ExportCommand
                                             $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
             var written = OutputSet.Write(outputDirectory, plan.Provider.Format(context, wrapped));
 
-            env.Out.WriteLine($"{(created ? "generated" : "exported existing")} key '{key.Name}' ({key.Type.Name}, {key.Protection.Describe()}) " +
-                              $"for {plan.Provider.Name} with {plan.Provider.Request(wrappingKey, plan.Algorithm).Describe()}");
-            foreach (var path in written) env.Out.WriteLine($"wrote {Path.GetFileName(path)} ({new FileInfo(path).Length} bytes)");
+            ExportReport.Print(new ExportResult(plan, key, created, wrappingKey, store.Description, written), env);
             return ExitCodes.Success;
         }
         catch when (created)
@@ -60,14 +57,6 @@ public static class ExportCommand
             store.Destroy(key);
             throw;
         }
-    }
-
-    static IKeyStore OpenStore(ExportPlan plan, ToolEnvironment env)
-    {
-        var root = env.Variable(WorldDirectory.EnvironmentVariable) is { Length: > 0 } configured
-            ? Path.GetFullPath(configured, env.WorkingDirectory)
-            : WorldDirectory.DefaultRoot();
-        return SoftwareWorld.Open(root, plan.Module, new ModuleOnlyUnlocker(), env.Err);
     }
 
     static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportPlan plan)

@@ -1,0 +1,16 @@
+using CloudIntegration.KeyStores;
+using CloudIntegration.KeyStores.SoftwareWorld;
+
+namespace CloudIntegration.Cli;
+
+/// <summary>Chooses and opens the key store a command runs against.</summary>
+public static class KeyStoreSelection
+{
+    public static string WorldRoot(ToolEnvironment env) =>
+        env.Variable(WorldDirectory.EnvironmentVariable) is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, env.WorkingDirectory)
+            : WorldDirectory.DefaultRoot();
+
+    public static IKeyStore Open(ExportPlan plan, ToolEnvironment env) =>
+        SoftwareWorld.Open(WorldRoot(env), plan.Module, ProtectionSetup.Unlocker(plan.Arguments, env), env.Err);
+}

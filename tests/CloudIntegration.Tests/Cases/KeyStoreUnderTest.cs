@@ -1,0 +1,36 @@
+using CloudIntegration.Tests.Support;
+
+namespace CloudIntegration.Tests.Cases;
+
+/// <summary>
+/// A key store (and protection) the case table runs against. Each one prepares a tool invocation; where the store
+/// cannot do a case (a mechanism the token lacks), it names the error the tool must give instead.
+/// </summary>
+public abstract class KeyStoreUnderTest
+{
+    public abstract string Name { get; }
+
+    /// <summary>A tool ready to export against this store in a fresh scratch directory.</summary>
+    public abstract Tool Prepare(Scratch scratch);
+
+    /// <summary>A fragment of the one-line error the tool must give for this case, or null when it must succeed.</summary>
+    public virtual string? ExpectedError(ExportCase c) => null;
+
+    /// <summary>Whether private-key exports may carry SoftHSM 2.6.1's zero padding (see README).</summary>
+    public virtual bool TrailingZerosAllowed => false;
+
+    /// <summary>Directories that must never contain key plaintext, besides the output directory.</summary>
+    public virtual IEnumerable<string> StorageDirectories(Tool tool) => [tool.WorldDirectory];
+
+    public override string ToString() => Name;
+
+    /// <summary>Every store the suite runs against. Stores that need software not installed here are skipped.</summary>
+    public static IReadOnlyList<KeyStoreUnderTest> All { get; } = [new SoftwareWorldModule()];
+}
+
+/// <summary>The embedded Security World, module protection.</summary>
+public sealed class SoftwareWorldModule : KeyStoreUnderTest
+{
+    public override string Name => "software-world/module";
+    public override Tool Prepare(Scratch scratch) => Tool.In(scratch);
+}

@@ -1,0 +1,163 @@
+using System.Formats.Asn1;
+using System.Text;
+using System.Text.Json;
+using CloudIntegration.Tests.Support;
+using Xunit;
+
+namespace CloudIntegration.Tests.Cases;
+
+/// <summary>
+/// Plays the provider with openssl: reads the files an export wrote, checks their exact format, decrypts and unwraps
+/// them with the provider's private key, and returns the target key plaintext that the provider would import.
+/// </summary>
+public static class ProviderOracle
+{
+    /// <summary>Returns the plaintext key. For RSA and EC keys it is the DER PKCS#8 PrivateKeyInfo, checked by openssl.</summary>
+    public static byte[] Import(ExportCase c, string outputDirectory, string keyName, ProviderKeyPair pair, bool allowTrailingZeros = false)
+    {
+        switch (c.Provider)
+        {
+            case "aws":
+            {
+                var blob = File.ReadAllBytes(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
+                Assert.Equal(pair.ModulusBytes, blob.Length);
+                return CheckAes(OpenSsl.Decrypt(pair.PrivatePem, blob, c.Padding));
+            }
+            case "google-compute-engine":
+            {
+                var text = File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
+                Assert.Equal(StandardBase64Length(pair.ModulusBytes), text.Length);   // 344 for RSA-2048, no newline
+                return CheckAes(OpenSsl.Decrypt(pair.PrivatePem, Convert.FromBase64String(text), c.Padding));
+            }
+            case "google-cloud-key-management":
+            {
+                var blob = File.ReadAllBytes(Path.Combine(outputDirectory, $"{keyName}-wrapped.bin"));
+                return CheckTarget(c.KeyType, UnwrapRsaAes(blob, pair, c.Padding), allowTrailingZeros);
+            }
+            case "microsoft-azure":
+            {
+                var json = File.ReadAllText(Path.Combine(outputDirectory, $"KeyTransferPackage-{keyName}.byok"));
+                using var doc = JsonDocument.Parse(json);
+                var root = doc.RootElement;
+                Assert.Equal(["schema_version", "header", "ciphertext", "generator"], root.EnumerateObject().Select(p => p.Name));
+                Assert.Equal("1.0.0", root.GetProperty("schema_version").GetString());
+                var header = root.GetProperty("header");
+                Assert.Equal(["kid", "alg", "enc"], header.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(ExportCase.AzureKek, header.GetProperty("kid").GetString());
+                Assert.Equal("dir", header.GetProperty("alg").GetString());
+                Assert.Equal("CKM_RSA_AES_KEY_WRAP", header.GetProperty("enc").GetString());
+                Assert.StartsWith("cloud_integration_tool ", root.GetProperty("generator").GetString());
+                var ciphertext = root.GetProperty("ciphertext").GetString()!;
+                Assert.Matches("^[A-Za-z0-9_-]+$", ciphertext);                      // base64url, unpadded
+                return CheckTarget(c.KeyType, UnwrapRsaAes(FromBase64Url(ciphertext), pair, "sha1"), allowTrailingZeros);
+            }
+            case "salesforce":
+            {
+                var wrapped = File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
+                var hash = File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-hash"));
+                var secret = CheckAes(OpenSsl.Decrypt(pair.PrivatePem, Convert.FromBase64String(wrapped), c.Padding));
+                Assert.Equal(OpenSsl.Sha256Base64(secret), hash);
+                return secret;
+            }
+            default:
+                throw new ArgumentException(c.Provider);
+        }
+    }
+
+    /// <summary>Splits RSA part and KWP part at the modulus length, decrypts the first and unwraps the second.</summary>
+    public static byte[] UnwrapRsaAes(byte[] blob, ProviderKeyPair pair, string padding)
+    {
+        Assert.True(blob.Length > pair.ModulusBytes + 16, "the blob is shorter than an RSA block plus a key wrap");
+        var ephemeral = OpenSsl.Decrypt(pair.PrivatePem, blob[..pair.ModulusBytes], padding);
+        Assert.Equal(32, ephemeral.Length);                                            // AES-256 ephemeral key
+        var kwp = blob[pair.ModulusBytes..];
+        Assert.Equal(0, kwp.Length % 8);
+        return OpenSsl.UnwrapKwp(ephemeral, kwp);
+    }
+
+    static byte[] CheckAes(byte[] key)
+    {
+        Assert.Equal(32, key.Length);
+        return key;
+    }
+
+    /// <summary>Checks that the unwrapped target is what the provider expects for the key type, by openssl's parse.</summary>
+    public static byte[] CheckTarget(string keyType, byte[] plaintext, bool allowTrailingZeros)
+    {
+        if (keyType == "AES-256") return CheckAes(plaintext);
+        var der = StripTrailingZeros(plaintext, allowTrailingZeros);
+        var asn1 = Encoding.ASCII.GetString(OpenSsl.Ok(["asn1parse", "-inform", "DER"], der));
+        Assert.Contains("INTEGER           :00", asn1);                                // PrivateKeyInfo version 0
+        var text = OpenSsl.DescribePrivateKey(der);
+        switch (keyType)
+        {
+            case "RSA-2048" or "RSA-3072" or "RSA-4096":
+                Assert.Contains("rsaEncryption", asn1);
+                Assert.Contains($"Private-Key: ({keyType[4..]} bit, 2 primes)", text);
+                break;
+            default:
+                Assert.Contains("id-ecPublicKey", asn1);
+                var curve = keyType switch
+                {
+                    "EC-NISTP256" => "prime256v1",
+                    "EC-NISTP384" => "secp384r1",
+                    "EC-NISTP521" => "secp521r1",
+                    _ => "secp256k1",
+                };
+                Assert.Contains($":{curve}", asn1);                                     // named curve, not explicit parameters
+                if (!allowTrailingZeros) Assert.True(HasEmbeddedPublicKey(der), "the ECPrivateKey lacks its [1] publicKey");
+                break;
+        }
+        return der;
+    }
+
+    /// <summary>
+    /// SoftHSM 2.6.1 zero-pads before RFC 5649 (see README). Exactly those trailing zeros are accepted from it, nothing
+    /// else: the DER's own length must account for every other byte.
+    /// </summary>
+    public static byte[] StripTrailingZeros(byte[] plaintext, bool allowed)
+    {
+        var declared = DerLength(plaintext);
+        if (!allowed)
+        {
+            Assert.Equal(plaintext.Length, declared);
+            return plaintext;
+        }
+        Assert.InRange(plaintext.Length - declared, 0, 7);
+        Assert.All(plaintext[declared..], b => Assert.Equal(0, b));
+        return plaintext[..declared];
+    }
+
+    static int DerLength(byte[] der)
+    {
+        Assert.Equal(0x30, der[0]);
+        if (der[1] < 0x80) return 2 + der[1];
+        var n = der[1] & 0x7F;
+        var len = 0;
+        for (var i = 0; i < n; i++) len = (len << 8) | der[2 + i];
+        return 2 + n + len;
+    }
+
+    /// <summary>Whether the ECPrivateKey inside the PKCS#8 carries the optional [1] publicKey (some importers need it).</summary>
+    public static bool HasEmbeddedPublicKey(byte[] pkcs8)
+    {
+        var info = new AsnReader(pkcs8, AsnEncodingRules.DER).ReadSequence();
+        info.ReadInteger();
+        info.ReadSequence();
+        var ecPrivateKey = new AsnReader(info.ReadOctetString(), AsnEncodingRules.DER).ReadSequence();
+        while (ecPrivateKey.HasData)
+        {
+            if (ecPrivateKey.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 1))) return true;
+            ecPrivateKey.ReadEncodedValue();
+        }
+        return false;
+    }
+
+    public static byte[] FromBase64Url(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
+    }
+
+    static int StandardBase64Length(int bytes) => (bytes + 2) / 3 * 4;
+}

@@ -1,0 +1,58 @@
+using System.Text;
+using CloudIntegration.Tests.Cases;
+using CloudIntegration.Tests.Support;
+using Xunit;
+
+namespace CloudIntegration.Tests;
+
+/// <summary>
+/// Every (key store, provider, key type, algorithm) case: export a new key, have openssl import it as the provider
+/// would, export the same key again and get the same plaintext, and find that plaintext nowhere on disk.
+/// </summary>
+public sealed class ExportTableTests
+{
+    public static TheoryData<KeyStoreUnderTest, ExportCase> Cases()
+    {
+        var data = new TheoryData<KeyStoreUnderTest, ExportCase>();
+        foreach (var store in KeyStoreUnderTest.All)
+        {
+            foreach (var c in ExportCases.All) data.Add(store, c);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Export_is_imported_by_the_provider_and_re_export_gives_the_same_key(KeyStoreUnderTest store, ExportCase c)
+    {
+        using var scratch = new Scratch();
+        var tool = store.Prepare(scratch);
+        var pair = ProviderKeyPair.Get(c.WrappingBits);
+        var wrapKey = pair.WrapKeyFile(c.Form);
+
+        var first = tool.Run(c.Arguments("ceremony-key_1", wrapKey));
+        if (store.ExpectedError(c) is { } expected)
+        {
+            Assert.Equal(1, first.ExitCode);
+            Assert.Contains(expected, first.Stderr);
+            Assert.Empty(Directory.GetFiles(tool.WorkingDirectory));
+            return;
+        }
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed);
+
+        // Re-export into a fresh directory: same material, different ciphertext (fresh OAEP seed and ephemeral key).
+        var firstFiles = Directory.GetFiles(tool.WorkingDirectory).ToDictionary(Path.GetFileName, File.ReadAllBytes);
+        foreach (var f in Directory.GetFiles(tool.WorkingDirectory)) File.Delete(f);
+        var second = tool.Run(c.Arguments("ceremony-key_1", wrapKey));
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("exported existing key", second.Stdout);
+        Assert.Equal(plaintext, ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed));
+        Assert.NotEqual(firstFiles.Values.First(), File.ReadAllBytes(Path.Combine(tool.WorkingDirectory, firstFiles.Keys.First())));
+
+        foreach (var directory in store.StorageDirectories(tool).Append(tool.WorkingDirectory))
+        {
+            PlaintextSearch.AssertAbsent(directory, plaintext);
+        }
+    }
+}

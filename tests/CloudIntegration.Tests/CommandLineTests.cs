@@ -1,0 +1,132 @@
+using CloudIntegration.Providers;
+using CloudIntegration.Tests.Cases;
+using CloudIntegration.Tests.Support;
+using Xunit;
+
+namespace CloudIntegration.Tests;
+
+/// <summary>The guide's command line: help, version, option forms, warnings, and the cssadmin variant.</summary>
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void Help_explains_every_option_provider_algorithm_and_key_type()
+    {
+        using var scratch = new Scratch();
+        var result = Tool.In(scratch).Run("-h");
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("usage: cloud_integration_tool [-h] [--version] [-m MODULE] [-O CARDSET | -S SOFTCARD | -M] [-a AZUREKEK] [-k KEYTYPE] provider keyName wrapKey [wrapAlg]", result.Stdout);
+        foreach (var word in new[] { "--module", "--ocs", "--softcard", "--module-protection", "--azure-kek", "--key-type", "--version",
+                                     "aws", "google-compute-engine", "google-cloud-key-management", "microsoft-azure", "salesforce",
+                                     "RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1", "RSAES_PKCS1_V1_5",
+                                     "AES-256", "RSA-2048", "RSA-3072", "RSA-4096", "EC-NISTP256", "EC-NISTP384", "EC-NISTP521", "EC-SECP256K1",
+                                     "managedhsm.azure.net" })
+        {
+            Assert.Contains(word, result.Stdout);
+        }
+        Assert.Equal(result.Stdout, Tool.In(scratch).Run("aws", "--help").Stdout);
+    }
+
+    [Fact]
+    public void Version_is_printed()
+    {
+        using var scratch = new Scratch();
+        var result = Tool.In(scratch).Run("--version");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^cloud_integration_tool \d+\.\d+\.\d+\n$", result.Stdout);
+    }
+
+    [Fact]
+    public void Options_take_argparse_forms_before_or_after_the_positionals()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        var pem = ProviderKeyPair.Get(2048).PublicPem;
+        var result = tool.Run("microsoft-azure", "k1", pem, $"--azure-kek={ExportCase.AzureKek}", "--key-type", "EC-NISTP256", "-m1", "-M");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(Path.Combine(tool.WorkingDirectory, "KeyTransferPackage-k1.byok")));
+    }
+
+    [Theory]
+    [InlineData("aws", "RSAES_PKCS1_V1_5", "AWS KMS has refused RSAES_PKCS1_V1_5 since 10 October 2023")]
+    [InlineData("google-compute-engine", "RSAES_OAEP_SHA_256", "Google Compute Engine accepts only RSAES_OAEP_SHA_1")]
+    [InlineData("google-compute-engine", "RSAES_OAEP_SHA_1", "Google has deprecated customer-supplied encryption keys")]
+    [InlineData("salesforce", "RSAES_PKCS1_V1_5", "Salesforce requires RSAES_OAEP_SHA_1")]
+    public void Provider_warnings_are_printed_but_do_not_stop_the_export(string provider, string algorithm, string warning)
+    {
+        using var scratch = new Scratch();
+        var result = Tool.In(scratch).Run(provider, "k1", ProviderKeyPair.Get(2048).CertificatePem, algorithm);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("warning: " + warning, result.Stderr);
+    }
+
+    [Fact]
+    public void The_wrapping_key_size_and_fingerprint_are_shown_for_out_of_band_comparison()
+    {
+        using var scratch = new Scratch();
+        var pair = ProviderKeyPair.Get(3072);
+        var fingerprint = Convert.ToHexStringLower(OpenSsl.Ok(["dgst", "-sha256", "-binary"], File.ReadAllBytes(pair.PublicDer)));
+        foreach (var file in new[] { pair.PublicDer, pair.PublicPem, pair.PublicBase64, pair.CertificatePem, pair.CertificateDer })
+        {
+            var result = Tool.In(scratch).Run("aws", "k1", file, "RSAES_OAEP_SHA_256");
+            Assert.Contains($"wrapping key: RSA-3072 (", result.Stderr);
+            Assert.Contains($"SHA-256 fingerprint {fingerprint}", result.Stderr);
+        }
+    }
+
+    [Fact]
+    public void A_weaker_wrapping_key_is_warned_about_naming_both_strengths()
+    {
+        using var scratch = new Scratch();
+        var result = Tool.In(scratch).Run("microsoft-azure", "k1", ProviderKeyPair.Get(2048).PublicPem, "-a", ExportCase.AzureKek, "-k", "EC-NISTP256");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("warning: the wrapping key (RSA-2048, 112-bit security) is weaker than the key it carries (EC-NISTP256, 128-bit security)", result.Stderr);
+    }
+
+    [Fact]
+    public void Cssadmin_takes_no_algorithm_for_google_kms_and_uses_oaep_sha1()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        var cssadmin = new Tool { WorldDirectory = tool.WorldDirectory, WorkingDirectory = tool.WorkingDirectory, Flavor = ProgramFlavor.Cssadmin };
+        var pair = ProviderKeyPair.Get(3072);
+
+        var help = cssadmin.Run("-h");
+        Assert.StartsWith("usage: cssadmin [-h]", help.Stdout);
+
+        var refused = cssadmin.Run("google-cloud-key-management", "k1", pair.PublicPem, "RSAES_OAEP_SHA_256");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("google-cloud-key-management takes no wrapping algorithm", refused.Stderr);
+
+        var result = cssadmin.Run("google-cloud-key-management", "k1", pair.PublicPem, "-k", "EC-NISTP384");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var c = new ExportCase("google-cloud-key-management", "EC-NISTP384", "RSAES_OAEP_SHA_1", 3072, WrapKeyForm.PemSpki);
+        ProviderOracle.Import(c, cssadmin.WorkingDirectory, "k1", pair);
+    }
+
+    [Fact]
+    public void The_launcher_scripts_run_the_tool_from_a_checkout()
+    {
+        var root = RepositoryRoot();
+        foreach (var (script, name) in new[] { ("cloud_integration_tool", "cloud_integration_tool"), ("cssadmin", "cssadmin") })
+        {
+            var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(root, script), "--version")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var p = System.Diagnostics.Process.Start(info)!;
+            var stdout = p.StandardOutput.ReadToEnd();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, stderr);
+            Assert.StartsWith(name + " ", stdout);
+        }
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CloudIntegration.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}

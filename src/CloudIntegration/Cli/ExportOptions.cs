@@ -6,7 +6,8 @@ public static class ExportOptions
     public static readonly OptionSpec Help = new("-h", "help", null, "show this help and exit");
     public static readonly OptionSpec Version = new(null, "version", null, "print the version and exit");
     public static readonly OptionSpec Module = new("-m", "module", "MODULE",
-        "the module to use: 1 for the embedded Security World (the default)");
+        "the module to use: 1 for the embedded Security World (the default); with a PKCS#11 library, a token's " +
+        "position, label or serial (see the info command)");
     public static readonly OptionSpec CardSet = new("-O", "ocs", "CARDSET",
         "protect a new key with operator card set CARDSET, or present its cards to use an existing one");
     public static readonly OptionSpec Softcard = new("-S", "softcard", "SOFTCARD",
@@ -18,6 +19,12 @@ public static class ExportOptions
     public static readonly OptionSpec KeyType = new("-k", "key-type", "KEYTYPE",
         "the type of a new key (microsoft-azure and google-cloud-key-management choose; the others take AES-256)");
 
+    public static readonly OptionSpec Pkcs11Library = new(null, "pkcs11-library", "LIB",
+        "generate and wrap keys in a token of the PKCS#11 library LIB (an HSM vendor's module) instead of the embedded " +
+        "Security World; also CLOUD_INTEGRATION_PKCS11_LIBRARY. -S/-O NAME then select the token labelled NAME");
+    public static readonly OptionSpec PinFile = new(null, "pin-file", "FILE",
+        "PKCS#11: read the token's user PIN from the first line of FILE instead of asking (or pipe it on standard input)");
+
     public static List<OptionSpec> All { get; } =
-        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType];
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, Pkcs11Library, PinFile];
 }

@@ -18,7 +18,7 @@ public sealed record ExportPlan(
     WrapAlgorithm Algorithm,
     string WrapKeyPath,
     string? AzureKek,
-    int Module,
+    string? ModuleSelector,
     Protection Protection,
     ParsedArguments Arguments)
 {
@@ -78,9 +78,17 @@ public sealed record ExportPlan(
         return kek;
     }
 
-    static int ParseModule(string? module)
+    /// <summary>-m as given: a module number, or for a PKCS#11 library also a token label or serial.</summary>
+    static string? ParseModule(string? module)
     {
-        if (module is null) return 1;
+        if (module is not null && (module.Length == 0 || module.Any(char.IsControl))) throw Fail.InvalidModule(module);
+        return module;
+    }
+
+    /// <summary>The embedded world's module number: there -m must be a number.</summary>
+    public int ModuleNumber()
+    {
+        if (ModuleSelector is not { } module) return 1;
         if (!int.TryParse(module, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
         {
             throw Fail.InvalidModule(module);

@@ -11,6 +11,10 @@ public static class KeyStoreSelection
             ? Path.GetFullPath(configured, env.WorkingDirectory)
             : WorldDirectory.DefaultRoot();
 
-    public static IKeyStore Open(ExportPlan plan, ToolEnvironment env) =>
-        SoftwareWorld.Open(WorldRoot(env), plan.Module, ProtectionSetup.Unlocker(plan.Arguments, env), env.Err);
+    public static IKeyStore Open(ExportPlan plan, ToolEnvironment env)
+    {
+        if (Pkcs11Setup.Library(plan.Arguments, env) is { } library) return Pkcs11Setup.Open(library, plan, env);
+        Pkcs11Setup.RejectWithoutLibrary(plan.Arguments);
+        return SoftwareWorld.Open(WorldRoot(env), plan.ModuleNumber(), ProtectionSetup.Unlocker(plan.Arguments, env), env.Err);
+    }
 }

@@ -36,6 +36,7 @@ public static class Commands
     /// <summary>Every command besides the export. Each lives in its own file under Cli/.</summary>
     public static IReadOnlyList<Command> All { get; } =
     [
+        new("info", "list the key store: the embedded world, or a PKCS#11 library's slots, tokens and mechanisms", InfoCommand.Run),
     ];
 
     public static Command? Find(string verb) => All.FirstOrDefault(c => c.Verb == verb);

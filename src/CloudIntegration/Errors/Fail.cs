@@ -114,4 +114,65 @@ public static class Fail
         var printable = new string(oneLine.Select(c => char.IsControl(c) ? '?' : c).ToArray());
         return printable.Length <= 80 ? printable : printable[..77] + "...";
     }
+
+    // ---- PKCS#11 ------------------------------------------------------------------------------------------------
+    const string LibraryHint = "give the vendor's PKCS#11 module with --pkcs11-library or CLOUD_INTEGRATION_PKCS11_LIBRARY";
+
+    public static CliException Pkcs11OptionWithoutLibrary(string option) =>
+        Usage($"{option} is only used with a PKCS#11 library ({LibraryHint})");
+
+    public static CliException Pkcs11LibraryMissing(string path, string why) =>
+        Runtime($"PKCS#11 library {path} does not exist ({why}); {LibraryHint}");
+
+    public static CliException Pkcs11LibraryNotLoadable(string path, string why) =>
+        Runtime($"PKCS#11 library {path} cannot be loaded: {Shorten(why)} (expected a shared library such as /usr/lib/softhsm/libsofthsm2.so)");
+
+    public static CliException Pkcs11NotALibrary(string path, string why) =>
+        Runtime($"{path} is not a PKCS#11 library: {why}; {LibraryHint}");
+
+    public static CliException Pkcs11LibraryFailed(string where, string call, Exception inner) =>
+        Runtime($"{where} could not start: {call} (check the library's configuration, e.g. SOFTHSM2_CONF for SoftHSM)", inner);
+
+    public static CliException Pkcs11NoToken(string path) =>
+        Runtime($"PKCS#11 library {path} has no initialized token (initialize one with the vendor's tools, e.g. softhsm2-util --init-token)");
+
+    public static CliException Pkcs11TokenNotFound(string what, IEnumerable<string> available) =>
+        Runtime($"{what}; available tokens: {List(available)} (see the info command)");
+
+    public static CliException Pkcs11TokenAmbiguous(string given, IEnumerable<string> matches) =>
+        Runtime($"{given} matches more than one token: {List(matches)}; select by position or serial with -m");
+
+    public static CliException Pkcs11TokenConflict(string first, string firstToken, string second, string secondToken) =>
+        Usage($"{first} selects token {firstToken} but {second} selects token {secondToken}; give one of them");
+
+    public static CliException Pkcs11WrongPin(string where, string call, Exception inner) =>
+        Runtime($"the user PIN for {where} is incorrect ({call}); many tokens lock the PIN after a few wrong tries", inner);
+
+    public static CliException Pkcs11PinLocked(string where, string call, Exception inner) =>
+        Runtime($"the user PIN for {where} is locked or expired ({call}); the token's security officer must reset it", inner);
+
+    public static CliException Pkcs11TokenGone(string where, string call, Exception inner) =>
+        Runtime($"{where} is no longer available ({call}); reconnect it and run the command again", inner);
+
+    public static CliException Pkcs11WrapRefused(string where, string mechanism, string call, IReadOnlyList<string> working, Exception inner) =>
+        Runtime($"{where} cannot wrap with {mechanism}: {call}; " +
+                (working.Count > 0 ? $"wrapping algorithms that work with this token: {List(working)}"
+                                   : "none of the wrapping algorithms this provider takes works with this token") +
+                " (keys are never wrapped outside the token)", inner);
+
+    public static CliException Pkcs11MechanismRefused(string where, string mechanism, string call, Exception inner) =>
+        Runtime($"{where} does not support {mechanism}: {call}", inner);
+
+    public static CliException Pkcs11Failed(string where, string call, Exception inner) =>
+        Runtime($"{where}: {call}", inner);
+
+    public static CliException Pkcs11KeyUnsupported(string keyName, string where, string what) =>
+        Runtime($"key '{keyName}' on {where} is {what}, which this tool does not export");
+
+    public static CliException Pkcs11KeyIncomplete(string keyName, string where, string why) =>
+        Runtime($"key '{keyName}' on {where} cannot be used: {why}");
+
+    public static CliException Pkcs11DuplicateKey(string keyName, string where, IEnumerable<string> ids) =>
+        Runtime($"key '{keyName}' exists more than once on {where} (CKA_ID {List(ids)}); remove the extra copies with the " +
+                "token's tools before exporting it");
 }

@@ -1,0 +1,68 @@
+using CloudIntegration.Errors;
+using CloudIntegration.Native.Pkcs11;
+
+namespace CloudIntegration.KeyStores.Pkcs11;
+
+/// <summary>
+/// The one place where the binding's exceptions become the user's one-line errors. Each names the library or token,
+/// the PKCS#11 function and its CKR_ value, and for a refused wrap the mechanism, its parameters and what would work.
+/// </summary>
+static class Pkcs11Errors
+{
+    public static T Translate<T>(string where, Func<T> core, Func<IEnumerable<string>>? workingAlgorithms = null)
+    {
+        try
+        {
+            return core();
+        }
+        catch (Pkcs11LibraryException e)
+        {
+            throw e.Problem switch
+            {
+                Pkcs11LibraryProblem.Missing => Fail.Pkcs11LibraryMissing(e.LibraryPath, e.Detail),
+                Pkcs11LibraryProblem.NotLoadable => Fail.Pkcs11LibraryNotLoadable(e.LibraryPath, e.Detail),
+                _ => Fail.Pkcs11NotALibrary(e.LibraryPath, e.Detail),
+            };
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw ToCli(e, where, workingAlgorithms);
+        }
+    }
+
+    public static void Translate(string where, Action core) => Translate(where, () =>
+    {
+        core();
+        return 0;
+    });
+
+    static CliException ToCli(Pkcs11Exception e, string where, Func<IEnumerable<string>>? workingAlgorithms)
+    {
+        var call = e.Message;
+        return e.ReturnValue switch
+        {
+            _ when e.Function == "C_Initialize" => Fail.Pkcs11LibraryFailed(where, call, e),
+            CKR.PIN_INCORRECT or CKR.PIN_INVALID or CKR.PIN_LEN_RANGE => Fail.Pkcs11WrongPin(where, call, e),
+            CKR.PIN_LOCKED or CKR.PIN_EXPIRED => Fail.Pkcs11PinLocked(where, call, e),
+            CKR.TOKEN_NOT_PRESENT or CKR.DEVICE_REMOVED or CKR.TOKEN_NOT_RECOGNIZED => Fail.Pkcs11TokenGone(where, call, e),
+            CKR.MECHANISM_INVALID or CKR.MECHANISM_PARAM_INVALID or CKR.ARGUMENTS_BAD when e.Function == "C_WrapKey" =>
+                Fail.Pkcs11WrapRefused(where, e.Mechanism ?? "the requested mechanism", call, Safely(workingAlgorithms), e),
+            CKR.MECHANISM_INVALID or CKR.MECHANISM_PARAM_INVALID when e.Mechanism is not null =>
+                Fail.Pkcs11MechanismRefused(where, e.Mechanism, call, e),
+            _ => Fail.Pkcs11Failed(where, e.Mechanism is null ? call : $"{call} ({e.Mechanism})", e),
+        };
+    }
+
+    /// <summary>The advice is computed by asking the token again; if that fails too, the error goes out without it.</summary>
+    static IReadOnlyList<string> Safely(Func<IEnumerable<string>>? workingAlgorithms)
+    {
+        try
+        {
+            return workingAlgorithms?.Invoke().ToList() ?? [];
+        }
+        catch (Exception e) when (e is Pkcs11Exception or CliException)
+        {
+            return [];
+        }
+    }
+}

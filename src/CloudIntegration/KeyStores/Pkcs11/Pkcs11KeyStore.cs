@@ -1,0 +1,248 @@
+using System.Security.Cryptography;
+using CloudIntegration.Errors;
+using CloudIntegration.Keys;
+using CloudIntegration.Native.Pkcs11;
+using CloudIntegration.Wrapping;
+
+namespace CloudIntegration.KeyStores.Pkcs11;
+
+/// <summary>How to reach the token and what the export around it needs from the store.</summary>
+/// <param name="Protection">
+/// What keys found or made on this token are recorded as: softcard or card set NAME when -S/-O NAME chose the token,
+/// module protection otherwise. The token's own login is what actually protects them.
+/// </param>
+/// <param name="ReadPin">Asks for the user PIN (prompt text in, pinned UTF-8 out; the store zeroes it after C_Login).</param>
+/// <param name="Alternatives">The wrapping algorithms the provider takes, to say which would work when one is refused.</param>
+public sealed record Pkcs11StoreOptions(
+    string LibraryPath,
+    TokenSelector Selector,
+    Protection Protection,
+    Func<string, byte[]> ReadPin,
+    IReadOnlyList<WrapAlgorithm> Alternatives,
+    TextWriter Diagnostics);
+
+/// <summary>
+/// A PKCS#11 token as key store: keys are generated in the token as sensitive, extractable token objects, found again
+/// by CKA_LABEL, and wrapped for the provider by the token itself. Only ciphertext and public values ever leave it.
+/// </summary>
+public sealed class Pkcs11KeyStore : IKeyStore
+{
+    readonly Pkcs11Module _module;
+    readonly Pkcs11Session _session;
+    readonly NumberedToken _token;
+    readonly LibraryInfo _library;
+    readonly Pkcs11StoreOptions _options;
+    readonly TokenWrapping _wrapping;
+
+    Pkcs11KeyStore(Pkcs11Module module, Pkcs11Session session, NumberedToken token, LibraryInfo library, Pkcs11StoreOptions options)
+    {
+        _module = module;
+        _session = session;
+        _token = token;
+        _library = library;
+        _options = options;
+        _wrapping = new TokenWrapping(module, session, token.Token.SlotId);
+    }
+
+    /// <summary>Loads the library, selects the token, opens a session and logs in.</summary>
+    public static Pkcs11KeyStore Open(Pkcs11StoreOptions options)
+    {
+        var (module, library, token) = Pkcs11Errors.Translate($"PKCS#11 library {options.LibraryPath}", () =>
+        {
+            var module = Pkcs11Module.Load(options.LibraryPath);
+            try
+            {
+                return (module, module.GetInfo(), TokenSelection.Select(module, options.Selector));
+            }
+            catch
+            {
+                module.Dispose();
+                throw;
+            }
+        });
+        try
+        {
+            var session = Pkcs11Errors.Translate(TokenName(token), () => module.OpenSession(token.Token.SlotId));
+            try
+            {
+                Pkcs11Errors.Translate(TokenName(token), () => LogIn(session, token.Token, options));
+                return new Pkcs11KeyStore(module, session, token, library, options);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
+    static void LogIn(Pkcs11Session session, TokenInfo token, Pkcs11StoreOptions options)
+    {
+        if (!token.LoginRequired) return;
+        if (token.HasPinPad)
+        {
+            options.Diagnostics.WriteLine($"enter the user PIN of token '{token.Label}' on the device");
+            session.LoginOnDevice();
+            return;
+        }
+        var pin = options.ReadPin($"user PIN for PKCS#11 token '{token.Label}'");
+        try
+        {
+            session.Login(pin);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pin);
+        }
+    }
+
+    static string TokenName(NumberedToken token) => $"token '{token.Token.Label}'";
+
+    string Where => TokenName(_token);
+
+    public string Description => $"PKCS#11 token '{_token.Token.Label}' (serial {_token.Token.Serial}) via {_options.LibraryPath}";
+
+    public NumberedToken Token => _token;
+
+    public KeyRecord? Find(KeyName name) => Pkcs11Errors.Translate(Where, () => FindCore(name));
+
+    public IReadOnlyList<KeyRecord> List() => Pkcs11Errors.Translate(Where, ListCore);
+
+    public (KeyRecord Key, bool Created) GetOrGenerate(KeyName name, KeyType type, Protection protection)
+    {
+        if (protection != _options.Protection)
+        {
+            throw Fail.ProtectionMismatch(name.Value, _options.Protection.Describe(), protection.Describe());
+        }
+        return Pkcs11Errors.Translate(Where, () => GetOrGenerateCore(name, type));
+    }
+
+    public WrappedKey Wrap(KeyRecord key, WrapRequest request) =>
+        Pkcs11Errors.Translate(Where, () => WrapCore(key, request),
+            () => _wrapping.WorkingAlgorithms(request, _options.Alternatives.Where(a => a.Padding != request.Padding)).Select(a => a.Name));
+
+    public void Destroy(KeyRecord key) => Pkcs11Errors.Translate(Where, () => DestroyCore(key));
+
+    KeyRecord? FindCore(KeyName name)
+    {
+        var labelled = TokenKeys.ByLabel(_session, name);
+        var ours = labelled.Where(o => KeyTemplates.IsOurs(o.Id)).ToList();
+        if (ours.Count == 0)
+        {
+            if (labelled.FirstOrDefault() is not { } foreign) return null;
+            var kind = foreign.Class == CKO.SECRET_KEY ? "secret key" : "private key";
+            throw Fail.NotCreatedByThisTool(name.Value, $"{Where} holds a {kind} labelled '{name}' whose CKA_ID " +
+                                            $"'{foreign.IdHex}' lacks this tool's marker (CKA_ID starting 43495431, \"CIT1\")");
+        }
+        if (ours.Count > 1) throw Fail.Pkcs11DuplicateKey(name.Value, Where, ours.Select(o => o.IdHex));
+        return TokenKeys.Record(_session, ours[0], name, _options.Protection, Where);
+    }
+
+    List<KeyRecord> ListCore()
+    {
+        var records = new List<KeyRecord>();
+        foreach (var key in TokenKeys.Ours(_session))
+        {
+            var label = _session.GetAttribute(key.Handle, CKA.LABEL) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : "";
+            if (KeyName.IsValid(label)) records.Add(TokenKeys.Record(_session, key, KeyName.Parse(label), _options.Protection, Where));
+        }
+        return [.. records.OrderBy(r => r.Name.Value, StringComparer.Ordinal)];
+    }
+
+    (KeyRecord, bool) GetOrGenerateCore(KeyName name, KeyType type)
+    {
+        if (FindCore(name) is { } existing) return (existing, false);
+        var id = KeyTemplates.NewId(DateTimeOffset.UtcNow);
+        var made = Generate(name, type, id);
+        KeyRecord record;
+        try
+        {
+            record = TokenKeys.Record(_session, made, name, _options.Protection, Where);
+        }
+        catch
+        {
+            DestroyParts(id);
+            throw;
+        }
+        // PKCS#11 has no create-if-absent: another process may have made the same name meanwhile. The oldest key
+        // (the CKA_ID starts with the creation time) is the key; a younger one removes itself.
+        var ours = TokenKeys.ByLabel(_session, name).Where(o => KeyTemplates.IsOurs(o.Id)).ToList();
+        var oldest = ours.MinBy(o => o.IdHex, StringComparer.Ordinal);
+        if (oldest is not null && oldest.IdHex != made.IdHex)
+        {
+            DestroyParts(id);
+            return (TokenKeys.Record(_session, oldest, name, _options.Protection, Where), false);
+        }
+        return (record, true);
+    }
+
+    TokenObject Generate(KeyName name, KeyType type, byte[] id)
+    {
+        switch (type.Family)
+        {
+            case KeyFamily.Aes:
+            {
+                using var template = KeyTemplates.AesKey(name, id, type.Bits / 8);
+                return new TokenObject(_session.GenerateKey(Mechanism.Of(CKM.AES_KEY_GEN), template), CKO.SECRET_KEY, id);
+            }
+            case KeyFamily.Rsa:
+            {
+                using var publicTemplate = KeyTemplates.RsaPublic(name, id, type.Bits);
+                using var privateTemplate = KeyTemplates.PrivateKey(CKK.RSA, name, id);
+                var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate);
+                return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
+            }
+            default:
+            {
+                using var publicTemplate = KeyTemplates.EcPublic(name, id, type.CurveOid!);
+                using var privateTemplate = KeyTemplates.PrivateKey(CKK.EC, name, id);
+                var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.EC_KEY_PAIR_GEN), publicTemplate, privateTemplate);
+                return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
+            }
+        }
+    }
+
+    WrappedKey WrapCore(KeyRecord key, WrapRequest request)
+    {
+        var target = Locate(key);
+        var wrapped = _wrapping.Wrap(target.Handle, key.Type, request);
+        if (_wrapping.UsedTokenKeyWrapPad && key.Type.IsAsymmetric && PadsBeforeKeyWrap)
+        {
+            _options.Diagnostics.WriteLine(
+                $"warning: {_library.Manufacturer} {_library.LibraryVersion} zero-pads the PKCS#8 key to a multiple of 8 bytes " +
+                "before AES key wrap with padding, so the provider unwraps the key followed by up to 7 zero bytes; " +
+                "importers with strict DER parsers may refuse it (use a production HSM for real keys)");
+        }
+        return wrapped;
+    }
+
+    bool PadsBeforeKeyWrap => TokenInventory.PadsBeforeKeyWrap(_library);
+
+    /// <summary>The key object the record describes, checked to be the same key (same CKA_ID and label).</summary>
+    TokenObject Locate(KeyRecord key)
+    {
+        var id = Convert.FromHexString(key.Id);
+        var current = TokenKeys.ByLabel(_session, key.Name).FirstOrDefault(o => o.Id is not null && o.Id.AsSpan().SequenceEqual(id));
+        return current ?? throw Fail.Runtime($"key '{key.Name}' is no longer on {Where} (CKA_ID {key.Id})");
+    }
+
+    void DestroyCore(KeyRecord key) => DestroyParts(Convert.FromHexString(key.Id));
+
+    /// <summary>Destroys the secret key, or both halves of a pair: every object with this tool's CKA_ID.</summary>
+    void DestroyParts(byte[] id)
+    {
+        if (!KeyTemplates.IsOurs(id)) throw new InvalidOperationException("refusing to destroy an object this tool did not create");
+        foreach (var handle in TokenKeys.AllParts(_session, id)) _session.DestroyObject(handle);
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _module.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using CloudIntegration.Errors;
+using CloudIntegration.Native.Pkcs11;
+
+namespace CloudIntegration.KeyStores.Pkcs11;
+
+/// <summary>
+/// What the command line says about the token: <c>-m</c> (a position, label or serial) and/or the label given with
+/// <c>-S</c> or <c>-O</c> (vendors present softcards and card sets as tokens). Neither: the first initialized token.
+/// </summary>
+public sealed record TokenSelector(string? Module, string? Label, string LabelOption)
+{
+    public static TokenSelector Default { get; } = new(null, null, "");
+}
+
+/// <summary>An initialized token and its 1-based position among the initialized tokens (the module number).</summary>
+public sealed record NumberedToken(int Position, TokenInfo Token)
+{
+    public string Describe() => $"{Position} '{Token.Label}' (serial {Token.Serial})";
+}
+
+/// <summary>
+/// Picks the token. Slot IDs are arbitrary (SoftHSM derives them from the serial and keeps an extra empty slot), so
+/// tokens are numbered by their position among the initialized ones, in the library's slot order, as `info` lists them.
+/// </summary>
+public static class TokenSelection
+{
+    public static IReadOnlyList<NumberedToken> Initialized(Pkcs11Module module)
+    {
+        var tokens = new List<NumberedToken>();
+        foreach (var slot in module.GetSlots(tokenPresent: true))
+        {
+            var token = module.GetTokenInfo(slot);
+            if (token.IsInitialized) tokens.Add(new NumberedToken(tokens.Count + 1, token));
+        }
+        return tokens;
+    }
+
+    public static NumberedToken Select(Pkcs11Module module, TokenSelector selector)
+    {
+        var tokens = Initialized(module);
+        if (tokens.Count == 0) throw Fail.Pkcs11NoToken(module.LibraryPath);
+        var byModule = selector.Module is { } m ? ByModule(tokens, m) : null;
+        var byLabel = selector.Label is { } label ? ByLabel(tokens, label, selector.LabelOption) : null;
+        if (byModule is not null && byLabel is not null && byModule.Position != byLabel.Position)
+        {
+            throw Fail.Pkcs11TokenConflict($"-m {selector.Module}", byModule.Describe(), $"{selector.LabelOption} {selector.Label}", byLabel.Describe());
+        }
+        return byModule ?? byLabel ?? tokens[0];
+    }
+
+    /// <summary>A number up to the token count is a position; anything else a label, then a serial. Never a guess.</summary>
+    static NumberedToken ByModule(IReadOnlyList<NumberedToken> tokens, string text)
+    {
+        var matches = new List<NumberedToken>();
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var position) && position >= 1 && position <= tokens.Count)
+        {
+            matches.Add(tokens[position - 1]);
+        }
+        matches.AddRange(tokens.Where(t => t.Token.Label == text));
+        matches.AddRange(tokens.Where(t => string.Equals(t.Token.Serial, text, StringComparison.OrdinalIgnoreCase)));
+        var distinct = matches.DistinctBy(t => t.Position).ToList();
+        return distinct.Count switch
+        {
+            1 => distinct[0],
+            0 => throw Fail.Pkcs11TokenNotFound($"no token is module {Fail.Shorten(text)} (by position, label or serial)",
+                                                tokens.Select(t => t.Describe())),
+            _ => throw Fail.Pkcs11TokenAmbiguous($"-m {Fail.Shorten(text)}", distinct.Select(t => t.Describe())),
+        };
+    }
+
+    static NumberedToken ByLabel(IReadOnlyList<NumberedToken> tokens, string label, string option)
+    {
+        var matches = tokens.Where(t => t.Token.Label == label).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw Fail.Pkcs11TokenNotFound($"no token is labelled '{Fail.Shorten(label)}' (given with {option})",
+                                                tokens.Select(t => t.Describe())),
+            _ => throw Fail.Pkcs11TokenAmbiguous($"{option} {Fail.Shorten(label)}", matches.Select(t => t.Describe())),
+        };
+    }
+}

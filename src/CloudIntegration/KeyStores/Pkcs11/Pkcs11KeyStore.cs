@@ -156,6 +156,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
 
     (KeyRecord, bool) GetOrGenerateCore(KeyName name, KeyType type)
     {
+        using var hostLock = HostLock.Acquire(_token.Token.Serial, name.Value);
         if (FindCore(name) is { } existing) return (existing, false);
         var id = KeyTemplates.NewId(DateTimeOffset.UtcNow);
         var made = Generate(name, type, id);
@@ -169,8 +170,8 @@ public sealed class Pkcs11KeyStore : IKeyStore
             DestroyParts(id);
             throw;
         }
-        // PKCS#11 has no create-if-absent: another process may have made the same name meanwhile. The oldest key
-        // (the CKA_ID starts with the creation time) is the key; a younger one removes itself.
+        // A process on another host (a shared network HSM) may have made the same name meanwhile. The oldest key
+        // (its CKA_ID starts with the creation time) is the key; a younger one removes itself.
         var ours = TokenKeys.ByLabel(_session, name).Where(o => KeyTemplates.IsOurs(o.Id)).ToList();
         var oldest = ours.MinBy(o => o.IdHex, StringComparer.Ordinal);
         if (oldest is not null && oldest.IdHex != made.IdHex)

@@ -39,6 +39,7 @@ public static class Pkcs11Setup
                 plan.Protection,
                 prompt => (secrets ??= SecretSource.Open(plan.Arguments.Value(ExportOptions.PinFile), env.In, env.InputIsTerminal, env.Err)).Read(prompt),
                 plan.Provider.TakesWrapAlgorithm ? plan.Provider.WrapAlgorithms : [plan.Provider.ImplicitAlgorithm!],
+                Rehearsal(plan, env),
                 env.Err);
             return Pkcs11KeyStore.Open(options);
         }
@@ -47,6 +48,13 @@ public static class Pkcs11Setup
             secrets?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The wrap the export will ask for. The export command has already read and checked the wrapping key file; it is
+    /// read again here (it is small) so that the token can try the wrap on a throwaway key before generating anything.
+    /// </summary>
+    static WrapRequest Rehearsal(ExportPlan plan, ToolEnvironment env) =>
+        plan.Provider.Request(WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath)), plan.Algorithm);
 
     /// <summary>
     /// -S and -O name the token (vendors present softcards and card sets as tokens); the key is recorded with that

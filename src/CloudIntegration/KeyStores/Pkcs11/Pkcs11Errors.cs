@@ -30,11 +30,12 @@ static class Pkcs11Errors
         }
     }
 
-    public static void Translate(string where, Action core) => Translate(where, () =>
-    {
-        core();
-        return 0;
-    });
+    public static void Translate(string where, Action core, Func<IEnumerable<string>>? workingAlgorithms = null) =>
+        Translate(where, () =>
+        {
+            core();
+            return 0;
+        }, workingAlgorithms);
 
     static CliException ToCli(Pkcs11Exception e, string where, Func<IEnumerable<string>>? workingAlgorithms)
     {

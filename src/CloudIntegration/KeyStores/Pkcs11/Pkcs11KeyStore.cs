@@ -13,12 +13,14 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 /// </param>
 /// <param name="ReadPin">Asks for the user PIN (prompt text in, pinned UTF-8 out; the store zeroes it after C_Login).</param>
 /// <param name="Alternatives">The wrapping algorithms the provider takes, to say which would work when one is refused.</param>
+/// <param name="Rehearsal">The wrap the export will ask for, tried on a throwaway key when the store opens; or null.</param>
 public sealed record Pkcs11StoreOptions(
     string LibraryPath,
     TokenSelector Selector,
     Protection Protection,
     Func<string, byte[]> ReadPin,
     IReadOnlyList<WrapAlgorithm> Alternatives,
+    WrapRequest? Rehearsal,
     TextWriter Diagnostics);
 
 /// <summary>
@@ -66,7 +68,12 @@ public sealed class Pkcs11KeyStore : IKeyStore
             try
             {
                 Pkcs11Errors.Translate(TokenName(token), () => LogIn(session, token.Token, options));
-                return new Pkcs11KeyStore(module, session, token, library, options);
+                var store = new Pkcs11KeyStore(module, session, token, library, options);
+                if (options.Rehearsal is { } request)
+                {
+                    Pkcs11Errors.Translate(store.Where, () => store._wrapping.Rehearse(request), store.Alternatives(request));
+                }
+                return store;
             }
             catch
             {
@@ -123,8 +130,11 @@ public sealed class Pkcs11KeyStore : IKeyStore
     }
 
     public WrappedKey Wrap(KeyRecord key, WrapRequest request) =>
-        Pkcs11Errors.Translate(Where, () => WrapCore(key, request),
-            () => _wrapping.WorkingAlgorithms(request, _options.Alternatives.Where(a => a.Padding != request.Padding)).Select(a => a.Name));
+        Pkcs11Errors.Translate(Where, () => WrapCore(key, request), Alternatives(request));
+
+    /// <summary>Asks the token, after it refused <paramref name="request"/>, which of the provider's other algorithms it can do.</summary>
+    Func<IEnumerable<string>> Alternatives(WrapRequest request) => () =>
+        _wrapping.WorkingAlgorithms(request, _options.Alternatives.Where(a => a.Padding != request.Padding)).Select(a => a.Name);
 
     public void Destroy(KeyRecord key) => Pkcs11Errors.Translate(Where, () => DestroyCore(key));
 

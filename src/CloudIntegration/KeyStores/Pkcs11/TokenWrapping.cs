@@ -41,6 +41,24 @@ sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slo
     }
 
     /// <summary>
+    /// Runs the whole construction on a throwaway session AES key, so that a mechanism or parameter the token refuses
+    /// is found before a key is generated for nothing.
+    /// </summary>
+    public void Rehearse(WrapRequest request)
+    {
+        using var template = KeyTemplates.EphemeralAes(privateObject: true);
+        var throwaway = session.GenerateKey(Mechanism.Of(CKM.AES_KEY_GEN), template);
+        try
+        {
+            Wrap(throwaway, KeyType.Aes256, request);
+        }
+        finally
+        {
+            TryDestroy(throwaway);
+        }
+    }
+
+    /// <summary>
     /// CKM_RSA_AES_KEY_WRAP where the token has it. Otherwise the same bytes from two wraps inside the token: an
     /// ephemeral AES-256 session key wrapped with RSA, then the target wrapped with that key by RFC 5649.
     /// </summary>

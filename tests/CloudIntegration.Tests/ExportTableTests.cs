@@ -42,7 +42,7 @@ public sealed class ExportTableTests
         var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed);
 
         // Re-export into a fresh directory: same material, different ciphertext (fresh OAEP seed and ephemeral key).
-        var firstFiles = Directory.GetFiles(tool.WorkingDirectory).ToDictionary(Path.GetFileName, File.ReadAllBytes);
+        var firstFiles = Directory.GetFiles(tool.WorkingDirectory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         foreach (var f in Directory.GetFiles(tool.WorkingDirectory)) File.Delete(f);
         var second = store.Export(tool, c.Arguments("ceremony-key_1", wrapKey));
         Assert.True(second.ExitCode == 0, second.ToString());

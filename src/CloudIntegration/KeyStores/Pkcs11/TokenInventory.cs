@@ -88,13 +88,19 @@ public static class TokenInventory
         _ => "digests",
     };
 
+    /// <summary>The throwaway RSA public key of the OAEP probe; only its public half is ever used.</summary>
+    static readonly Lazy<RSAParameters> ProbeKey = new(() =>
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportParameters(false);
+    });
+
     static string ProbeOaep(Pkcs11Module module, nuint slot)
     {
         try
         {
             using var session = module.OpenSession(slot);
-            using var rsa = RSA.Create(2048);
-            var p = rsa.ExportParameters(false);
+            var p = ProbeKey.Value;
             using var wrappingTemplate = KeyTemplates.RsaWrappingKey(p.Modulus!, p.Exponent!);
             using var keyTemplate = KeyTemplates.EphemeralAes(privateObject: false);
             var wrappingKey = session.CreateObject(wrappingTemplate);

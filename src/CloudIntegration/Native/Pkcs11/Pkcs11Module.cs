@@ -28,7 +28,7 @@ public sealed unsafe class Pkcs11Module : IDisposable
     /// <summary>Loads the library, fetches its function list and calls C_Initialize.</summary>
     public static Pkcs11Module Load(string path)
     {
-        if (Directory.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "it is a directory");
+        if (Directory.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NotLoadable, "it is a directory");
         if (!File.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "no such file");
         IntPtr handle;
         try

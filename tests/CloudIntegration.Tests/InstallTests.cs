@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CloudIntegration.Tests.Support;
 using Xunit;
 
@@ -34,15 +33,6 @@ public sealed class InstallTests
         Assert.True(Directory.Exists(world));
     }
 
-    static ToolResult Run(string file, string[] args, string prefix)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["PREFIX"] = prefix;
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return new ToolResult(p.ExitCode, stdout.Result, stderr.Result);
-    }
+    static ToolResult Run(string file, string[] args, string prefix) =>
+        Processes.Run(file, args, new Dictionary<string, string> { ["PREFIX"] = prefix });
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CloudIntegration.Tests.Support;
 
 /// <summary>
@@ -35,14 +33,10 @@ public sealed class TinyDisk : IDisposable
 
     static void Run(params string[] command)
     {
-        var info = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in command[1..]) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
+        var result = Processes.Run(command[0], command[1..]);
+        if (result.ExitCode != 0)
         {
-            throw new Xunit.Sdk.XunitException($"{string.Join(' ', command)} failed: {stderr.Trim()} " +
+            throw new Xunit.Sdk.XunitException($"{string.Join(' ', command)} failed: {result.Stderr.Trim()} " +
                                                "(the disk-full tests mount a small tmpfs and need root)");
         }
     }

@@ -74,6 +74,25 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Every_form_a_provider_hands_out_is_accepted()
+    {
+        using var scratch = new Scratch();
+        var pair = ProviderKeyPair.Get(2048);
+        var rsaPublicKey = scratch.Write("pkcs1.pem", OpenSsl.Ok(["rsa", "-pubin", "-in", pair.PublicPem, "-RSAPublicKey_out"]));
+        var rsaPublicKeyDer = scratch.Write("pkcs1.der", OpenSsl.Ok(["rsa", "-pubin", "-in", pair.PublicPem, "-RSAPublicKey_out", "-outform", "DER"]));
+        var windows = scratch.Write("windows.pem", [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.ASCII.GetBytes(File.ReadAllText(pair.PublicPem).Replace("\n", "\r\n"))]);
+        var wrappedBase64 = scratch.Write("wrapped.b64", OpenSsl.Ok(["base64"], File.ReadAllBytes(pair.PublicDer)));
+        var aws = ExportCases.All.First(c => c.Provider == "aws" && c.Algorithm == "RSAES_OAEP_SHA_1") with { WrappingBits = 2048 };
+        foreach (var file in new[] { rsaPublicKey, rsaPublicKeyDer, windows, wrappedBase64 })
+        {
+            var tool = Tool.In(scratch);
+            var result = tool.Run(aws.Arguments("k-" + Path.GetFileNameWithoutExtension(file), file));
+            Assert.True(result.ExitCode == 0, file + ": " + result);
+            ProviderOracle.Import(aws, tool.WorkingDirectory, "k-" + Path.GetFileNameWithoutExtension(file), pair);
+        }
+    }
+
+    [Fact]
     public void A_weaker_wrapping_key_is_warned_about_naming_both_strengths()
     {
         using var scratch = new Scratch();
@@ -109,17 +128,9 @@ public sealed class CommandLineTests
         var root = RepositoryRoot();
         foreach (var (script, name) in new[] { ("cloud_integration_tool", "cloud_integration_tool"), ("cssadmin", "cssadmin") })
         {
-            var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(root, script), "--version")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var p = System.Diagnostics.Process.Start(info)!;
-            var stdout = p.StandardOutput.ReadToEnd();
-            var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, stderr);
-            Assert.StartsWith(name + " ", stdout);
+            var result = Processes.Run(Path.Combine(root, script), ["--version"]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.StartsWith(name + " ", result.Stdout);
         }
     }
 

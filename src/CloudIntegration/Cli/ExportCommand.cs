@@ -51,10 +51,17 @@ public static class ExportCommand
             ExportReport.Print(new ExportResult(plan, key, created, wrappingKey, store.Description, written), env);
             return ExitCodes.Success;
         }
-        catch when (created)
+        catch (Exception original) when (created)
         {
             // A failed run leaves no key behind: the key was generated for this export and nothing holds it yet.
-            store.Destroy(key);
+            try
+            {
+                store.Destroy(key);
+            }
+            catch (CliException cleanup)
+            {
+                throw Fail.Runtime($"{original.Message}; also, the key generated for this export could not be removed ({cleanup.Message})", original);
+            }
             throw;
         }
     }

@@ -82,6 +82,25 @@ public static class AtomicFile
         return true;
     }
 
+    /// <summary>
+    /// Removes temporary files that a killed process left in <paramref name="directory"/>: those whose writer (the
+    /// process id in the name) is no longer running. They hold nothing the final files would not.
+    /// </summary>
+    public static void RemoveAbandoned(string directory)
+    {
+        if (!Directory.Exists(directory)) return;
+        foreach (var temp in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            var parts = Path.GetFileName(temp).Split('.');
+            if (parts.Length >= 4 && int.TryParse(parts[^3], out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    static bool IsRunning(int pid) => OperatingSystem.IsWindows() || Directory.Exists($"/proc/{pid}") || !Directory.Exists("/proc");
+
     public static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }

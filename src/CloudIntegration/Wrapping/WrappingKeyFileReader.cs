@@ -34,6 +34,7 @@ static class WrappingKeyFileReader
             throw Fail.WrapKeyFile(path, "cannot be read (" + e.Message + ")");
         }
 
+        if (data.AsSpan().StartsWith("\uFEFF"u8)) data = data[3..];   // a UTF-8 byte-order mark from a Windows editor
         if (data.Length == 0) throw Fail.WrapKeyFile(path, "is empty");
         if (data.Length > MaxFileBytes) throw Fail.WrapKeyFile(path, "is too large for a public key or certificate");
 

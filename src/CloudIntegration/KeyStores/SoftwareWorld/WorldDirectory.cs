@@ -43,6 +43,8 @@ public sealed class WorldDirectory
                 diagnostics.WriteLine($"note: created a new embedded Security World in {root}");
             }
             AtomicFile.CreatePrivateDirectory(world.KeysDirectory);
+            AtomicFile.RemoveAbandoned(world.KeysDirectory);
+            AtomicFile.RemoveAbandoned(root);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

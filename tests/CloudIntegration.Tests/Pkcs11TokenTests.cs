@@ -55,6 +55,19 @@ public sealed class Pkcs11TokenTests
     }
 
     [Fact]
+    public void An_in_process_run_cannot_reach_the_systems_softhsm_tokens()
+    {
+        // The test process's native SOFTHSM2_CONF points nowhere (see SoftHsm), so SoftHSM refuses to start here
+        // rather than open /etc/softhsm's tokens; it also shows how the tool reports a library that will not start.
+        using var scratch = new Scratch();
+        var tool = SoftHsm.Create(scratch, "ceremony").Configure(Tool.In(scratch));
+        var result = tool.Run("info");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error: PKCS#11 library {SoftHsm.Library} could not start: C_Initialize failed: CKR_GENERAL_ERROR " +
+                        "(check the library's configuration, e.g. SOFTHSM2_CONF for SoftHSM)", result.Stderr);
+    }
+
+    [Fact]
     public void A_wrong_pin_is_refused_clearly_and_nothing_is_made()
     {
         using var scratch = new Scratch();

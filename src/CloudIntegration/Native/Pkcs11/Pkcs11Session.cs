@@ -86,9 +86,6 @@ public sealed unsafe class Pkcs11Session : IDisposable
     public nuint? GetUlong(nuint handle, nuint type) =>
         GetAttribute(handle, type) is { } value && value.Length == sizeof(nuint) ? MemoryMarshal.Read<nuint>(value) : null;
 
-    public bool? GetBool(nuint handle, nuint type) =>
-        GetAttribute(handle, type) is [var b] ? b != 0 : null;
-
     public nuint CreateObject(AttributeTemplate template)
     {
         nuint handle;

@@ -49,40 +49,24 @@ public sealed class Pkcs11KeyStore : IKeyStore
     /// <summary>Loads the library, selects the token, opens a session and logs in.</summary>
     public static Pkcs11KeyStore Open(Pkcs11StoreOptions options)
     {
-        var (module, library, token) = Pkcs11Errors.Translate($"PKCS#11 library {options.LibraryPath}", () =>
-        {
-            var module = Pkcs11Module.Load(options.LibraryPath);
-            try
-            {
-                return (module, module.GetInfo(), TokenSelection.Select(module, options.Selector));
-            }
-            catch
-            {
-                module.Dispose();
-                throw;
-            }
-        });
+        var libraryName = $"PKCS#11 library {options.LibraryPath}";
+        var module = Pkcs11Errors.Translate(libraryName, () => Pkcs11Module.Load(options.LibraryPath));
+        Pkcs11Session? session = null;
         try
         {
-            var session = Pkcs11Errors.Translate(TokenName(token), () => module.OpenSession(token.Token.SlotId));
-            try
+            var (library, token) = Pkcs11Errors.Translate(libraryName, () => (module.GetInfo(), TokenSelection.Select(module, options.Selector)));
+            var opened = session = Pkcs11Errors.Translate(TokenName(token), () => module.OpenSession(token.Token.SlotId));
+            Pkcs11Errors.Translate(TokenName(token), () => LogIn(opened, token.Token, options));
+            var store = new Pkcs11KeyStore(module, opened, token, library, options);
+            if (options.Rehearsal is { } request)
             {
-                Pkcs11Errors.Translate(TokenName(token), () => LogIn(session, token.Token, options));
-                var store = new Pkcs11KeyStore(module, session, token, library, options);
-                if (options.Rehearsal is { } request)
-                {
-                    Pkcs11Errors.Translate(store.Where, () => store._wrapping.Rehearse(request), store.Alternatives(request));
-                }
-                return store;
+                Pkcs11Errors.Translate(store.Where, () => store._wrapping.Rehearse(request), store.Alternatives(request));
             }
-            catch
-            {
-                session.Dispose();
-                throw;
-            }
+            return store;
         }
         catch
         {
+            session?.Dispose();
             module.Dispose();
             throw;
         }

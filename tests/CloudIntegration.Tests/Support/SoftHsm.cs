@@ -72,6 +72,8 @@ public sealed class SoftHsm
     {
         tool.Environment["SOFTHSM2_CONF"] = ConfigPath;
         tool.Environment["CLOUD_INTEGRATION_PKCS11_LIBRARY"] = Library;
+        tool.Environment["XDG_RUNTIME_DIR"] = Root;      // the tool's host locks go with the scratch directory
+
         if (pin is not null) tool.Stdin = pin + "\n";
         return tool;
     }

@@ -55,7 +55,8 @@ public static class AuditVerifier
         }
         if (count > head.Entries)
         {
-            return Fault($"lines {head.Entries + 1} to {count} are not covered by the sealed head: they were added outside the tool " +
+            var extra = count == head.Entries + 1 ? $"line {count} is" : $"lines {head.Entries + 1} to {count} are";
+            return Fault($"{extra} not covered by the sealed head: added outside the tool " +
                          "(or a run was interrupted between writing the log and the head)", head.Entries + 1);
         }
         if (previous != head.Last)

@@ -86,25 +86,52 @@ public sealed class AuditTrail(string directory)
             written.Add(numbered);
         }
         var created = !File.Exists(LogPath);
+        FileStream? log = null;
+        long before = 0;
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
+            // Unbuffered, so a failed write leaves nothing pending that a later flush or dispose could throw again.
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = AtomicFile.OwnerOnly;
-            using (var log = new FileStream(LogPath, options))
-            {
-                // One write of whole lines, then fsync: a crash leaves either all of them or an unterminated tail,
-                // which the next append and 'audit verify' both report.
-                log.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
-                log.Flush(flushToDisk: true);
-            }
+            log = new FileStream(LogPath, options);
+            before = log.Seek(0, SeekOrigin.End);
+            // Whole lines in one write, then fsync, then the head: the head never covers a line not on the disk.
+            log.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+            log.Flush(flushToDisk: true);
             if (created) AtomicFile.SyncDirectory(Directory);
             AtomicFile.Write(HeadPath, AuditHead.Make(count, last, sealKey).ToFile(), AtomicFile.OwnerOnly);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // A full disk can take part of a line, or the lines without the head: cut the log back to what the head
+            // still seals, so one failed record does not leave the trail unusable. (A crash here is another matter:
+            // 'audit verify' then reports the unsealed or incomplete last line.)
+            Rollback(log, before, created);
             throw Fail.AuditWriteFailed(LogPath, e.Message.TrimEnd('.'), e);
         }
+        finally
+        {
+            log?.Dispose();
+        }
         return written;
+    }
+
+    void Rollback(FileStream? log, long length, bool created)
+    {
+        try
+        {
+            if (log is not null && !created)
+            {
+                log.SetLength(length);
+                log.Flush(flushToDisk: true);
+            }
+        }
+        catch (IOException) { }
+        if (created)
+        {
+            log?.Dispose();
+            AtomicFile.TryDelete(LogPath);
+        }
     }
 
     /// <summary>The entries that parse, in order, without any check (the inventory counts exports from them).</summary>

@@ -186,6 +186,55 @@ public sealed class AuditTrailTests
         Assert.Equal(3, tools[0].Keys("show", "shared", "--json").Ok().Json().GetProperty("exports").GetInt32());
     }
 
+    /// <summary>
+    /// A full disk under the world: the record of a refusal cannot be written, and the partial line the disk took is
+    /// cut off again, so the trail still verifies and takes the next record once there is space. Needs root (tmpfs).
+    /// </summary>
+    [Fact]
+    public void A_record_that_does_not_fit_on_the_disk_leaves_the_trail_as_it_was()
+    {
+        using var scratch = new Scratch();
+        var mount = scratch.Dir("tiny");
+        RunOk("mount", "-t", "tmpfs", "-o", "size=32k,mode=0755", "tmpfs", mount);
+        try
+        {
+            var tool = new Tool { WorldDirectory = Path.Combine(mount, "world"), WorkingDirectory = scratch.Dir("out") };
+            var wrapKey = ProviderKeyPair.Get(Aws.WrappingBits).WrapKeyFile(Aws.Form);
+            tool.Run(Aws.Arguments("k1", wrapKey)).Ok();
+            var log = File.ReadAllBytes(tool.AuditLog());
+            var filler = Path.Combine(mount, "filler");
+            using (var stream = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                try { while (true) stream.Write(new byte[512]); } catch (IOException) { }
+                try { while (true) stream.Write(new byte[1]); } catch (IOException) { }
+            }
+
+            var failed = tool.Run(Aws.Arguments("k2", wrapKey));
+            Assert.Equal(1, failed.ExitCode);
+            Assert.Contains("warning: this refusal could not be recorded in the audit trail", failed.Stderr);
+            Assert.Equal(log, File.ReadAllBytes(tool.AuditLog()));
+            Assert.StartsWith("audit verify: OK: 2 entries", tool.Audit("verify").Ok().Stdout);
+
+            File.Delete(filler);
+            tool.Run(Aws.Arguments("k2", wrapKey)).Ok();
+            Assert.StartsWith("audit verify: OK: 4 entries", tool.Audit("verify").Ok().Stdout);
+        }
+        finally
+        {
+            RunOk("umount", "-l", mount);
+        }
+    }
+
+    static void RunOk(params string[] command)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in command[1..]) info.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{string.Join(' ', command)}: {stderr} (this test mounts a tmpfs and needs root)");
+    }
+
     static void Tamper(Tool tool, string how)
     {
         var lines = File.ReadAllLines(tool.AuditLog()).ToList();

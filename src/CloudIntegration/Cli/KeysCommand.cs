@@ -79,6 +79,7 @@ public static class KeysCommand
     {
         var entry = CeremonyAudit.Stamp(env, AuditEntry.Destroy, AuditEntry.Ok) with { Key = name.Value, Module = module };
         var trailChecked = false;
+        var destroyed = false;
         try
         {
             using var store = KeyStoreSelection.Open(module, args, env);
@@ -89,7 +90,8 @@ public static class KeysCommand
             entry = entry.About(key);
             if (!args.Has(Yes)) Confirm(key, env);
             store.Destroy(key);
-            var written = CeremonyAudit.Append(env, entry with { Time = DateTimeOffset.UtcNow })[^1];
+            destroyed = true;
+            var written = Record(entry with { Time = DateTimeOffset.UtcNow }, env);
             env.Out.Write(json
                 ? KeyInventory.Json(j =>
                 {
@@ -104,10 +106,23 @@ public static class KeysCommand
                   $"audit entry {written.Seq}\n");
             return ExitCodes.Success;
         }
-        catch (CliException e) when (trailChecked)
+        catch (CliException e) when (trailChecked && !destroyed)
         {
             CeremonyAudit.TryRecordRefusal(env, entry with { Outcome = AuditEntry.Refused, Error = e.Message, Time = DateTimeOffset.UtcNow });
             throw;
+        }
+    }
+
+    /// <summary>The key is gone by now: a failure to record it must say so, not suggest nothing happened.</summary>
+    static AuditEntry Record(AuditEntry entry, ToolEnvironment env)
+    {
+        try
+        {
+            return CeremonyAudit.Append(env, entry)[^1];
+        }
+        catch (CliException e)
+        {
+            throw Fail.Runtime($"key '{entry.Key}' was destroyed, but {e.Message}", e);
         }
     }
 

@@ -9,9 +9,18 @@ namespace CloudIntegration.Tests.Ceremony;
 /// Every case of the export table with --json: the object carries every field, agrees with the files on disk and the
 /// audit trail, and its next-step command has the exact syntax of the provider's CLI (flag names, fileb://,
 /// --wrapped-key-file, --byok-file, --kty/--curve pairs, the CSEK key file), per shared/reference/provider-formats.md.
+/// The cases share one world and one key per key type (RSA generation is most of the time), each writing to a
+/// directory of its own.
 /// </summary>
-public sealed class NextStepTests
+public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixture<NextStepTests.SharedWorld>
 {
+    public sealed class SharedWorld : IDisposable
+    {
+        public Scratch Scratch { get; } = new();
+        public HashSet<string> Made { get; } = [];
+        public void Dispose() => Scratch.Dispose();
+    }
+
     public static TheoryData<ExportCase> Cases() => [.. ExportCases.All];
 
     static readonly string[] TopLevel =
@@ -21,19 +30,19 @@ public sealed class NextStepTests
     [MemberData(nameof(Cases))]
     public void Json_output_carries_every_field_and_a_next_step_in_the_providers_syntax(ExportCase c)
     {
-        using var scratch = new Scratch();
-        var tool = Tool.In(scratch);
+        var name = "k-" + c.KeyType.ToLowerInvariant();
+        var tool = new Tool { WorldDirectory = Path.Combine(world.Scratch.Root, "world"), WorkingDirectory = world.Scratch.Dir(Guid.NewGuid().ToString("N")) };
         var pair = ProviderKeyPair.Get(c.WrappingBits);
-        var result = tool.Run([.. c.Arguments("k1", pair.WrapKeyFile(c.Form)), "--json"]).Ok();
+        var result = tool.Run([.. c.Arguments(name, pair.WrapKeyFile(c.Form)), "--json"]).Ok();
         var json = result.Json();
 
         Assert.Equal(TopLevel, json.EnumerateObject().Select(p => p.Name));
         var key = json.GetProperty("key");
         Assert.Equal(["name", "type", "protection", "id", "created", "fingerprint", "checkValue", "publicKeyPem", "generated"],
                      key.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("k1", key.GetProperty("name").GetString());
+        Assert.Equal(name, key.GetProperty("name").GetString());
         Assert.Equal(c.KeyType, key.GetProperty("type").GetString());
-        Assert.True(key.GetProperty("generated").GetBoolean());
+        Assert.Equal(world.Made.Add(name), key.GetProperty("generated").GetBoolean());
         if (c.KeyType == "AES-256")
         {
             Assert.Matches("^[0-9a-f]{6}$", key.GetProperty("checkValue").GetString());
@@ -44,7 +53,7 @@ public sealed class NextStepTests
             var der = Convert.FromBase64String(string.Concat(key.GetProperty("publicKeyPem").GetString()!.Split('\n').Where(l => !l.StartsWith("-----"))));
             Assert.Equal(CeremonyTool.Sha256Hex(der), key.GetProperty("fingerprint").GetString());
         }
-        var shown = tool.Keys("show", "k1", "--json").Ok().Json();
+        var shown = tool.Keys("show", name, "--json").Ok().Json();
         Assert.Equal(shown.GetProperty("fingerprint").ToString(), key.GetProperty("fingerprint").ToString());
         Assert.Equal(shown.GetProperty("checkValue").ToString(), key.GetProperty("checkValue").ToString());
 
@@ -72,7 +81,7 @@ public sealed class NextStepTests
 
         var steps = json.GetProperty("nextSteps");
         Assert.Equal(["commands", "uploads", "notes"], steps.EnumerateObject().Select(p => p.Name));
-        NextStepSyntax.Check(c, tool, "k1", steps);
+        NextStepSyntax.Check(c, tool, name, steps);
     }
 
     [Fact]

@@ -18,6 +18,11 @@ public static class ExportOptions
     public static readonly OptionSpec KeyType = new("-k", "key-type", "KEYTYPE",
         "the type of a new key (microsoft-azure and google-cloud-key-management choose; the others take AES-256)");
 
+    public static readonly OptionSpec OutputDir = new(null, "output-dir", "DIR",
+        "write the provider's files to DIR, which must exist (default: the current directory)");
+    public static readonly OptionSpec Json = new(null, "json", null,
+        "print the summary and next steps as one JSON object on stdout (diagnostics stay on stderr)");
+
     public static List<OptionSpec> All { get; } =
-        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType];
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json];
 }

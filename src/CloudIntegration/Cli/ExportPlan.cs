@@ -78,7 +78,7 @@ public sealed record ExportPlan(
         return kek;
     }
 
-    static int ParseModule(string? module)
+    internal static int ParseModule(string? module)
     {
         if (module is null) return 1;
         if (!int.TryParse(module, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)

@@ -13,4 +13,8 @@ public static class KeyStoreSelection
 
     public static IKeyStore Open(ExportPlan plan, ToolEnvironment env) =>
         SoftwareWorld.Open(WorldRoot(env), plan.Module, ProtectionSetup.Unlocker(plan.Arguments, env), env.Err);
+
+    /// <summary>For commands other than the export (keys list/show/destroy): the same choice, from their options.</summary>
+    public static IKeyStore Open(int module, ParsedArguments arguments, ToolEnvironment env) =>
+        SoftwareWorld.Open(WorldRoot(env), module, ProtectionSetup.Unlocker(arguments, env), env.Err);
 }

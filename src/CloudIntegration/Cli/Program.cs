@@ -36,6 +36,8 @@ public static class Commands
     /// <summary>Every command besides the export. Each lives in its own file under Cli/.</summary>
     public static IReadOnlyList<Command> All { get; } =
     [
+        new(KeysCommand.Verb, KeysCommand.Summary, KeysCommand.Run),
+        new(AuditCommand.Verb, AuditCommand.Summary, AuditCommand.Run),
     ];
 
     public static Command? Find(string verb) => All.FirstOrDefault(c => c.Verb == verb);

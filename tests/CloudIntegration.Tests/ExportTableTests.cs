@@ -30,7 +30,7 @@ public sealed class ExportTableTests
         var pair = ProviderKeyPair.Get(c.WrappingBits);
         var wrapKey = pair.WrapKeyFile(c.Form);
 
-        var first = store.Export(tool, c.Arguments("ceremony-key_1", wrapKey));
+        var first = tool.Run(c.Arguments("ceremony-key_1", wrapKey));
         if (store.ExpectedError(c) is { } expected)
         {
             Assert.Equal(1, first.ExitCode);
@@ -44,7 +44,7 @@ public sealed class ExportTableTests
         // Re-export into a fresh directory: same material, different ciphertext (fresh OAEP seed and ephemeral key).
         var firstFiles = Directory.GetFiles(tool.WorkingDirectory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         foreach (var f in Directory.GetFiles(tool.WorkingDirectory)) File.Delete(f);
-        var second = store.Export(tool, c.Arguments("ceremony-key_1", wrapKey));
+        var second = tool.Run(c.Arguments("ceremony-key_1", wrapKey));
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("exported existing key", second.Stdout);
         Assert.Equal(plaintext, ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed));

@@ -1,3 +1,4 @@
+using CloudIntegration.Ceremony;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
 using CloudIntegration.Keys;
@@ -12,6 +13,8 @@ public static class ExportCommand
 {
     public static int Run(string[] argv, ToolEnvironment env)
     {
+        var warnings = new WarningCollector(env.Err);   // the summary repeats what scrolled past on stderr
+        env = env.WithErr(warnings);
         var providers = ProviderRegistry.For(env.Flavor);
         var args = ParsedArguments.Parse(argv, ExportOptions.All);
         if (args.Has(ExportOptions.Help))
@@ -30,11 +33,31 @@ public static class ExportCommand
         env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
 
-        var outputDirectory = env.WorkingDirectory;
+        var outputDirectory = plan.Arguments.Value(ExportOptions.OutputDir) is { } dir
+            ? Path.GetFullPath(dir, env.WorkingDirectory)
+            : env.WorkingDirectory;
         CheckOutputDirectory(outputDirectory);
 
-        using var store = KeyStoreSelection.Open(plan, env);
+        // Every export that gets as far as the key store is recorded in the audit trail, refused ones included.
+        var audit = new ExportAudit(plan, wrappingKey, env);
+        try
+        {
+            using var store = KeyStoreSelection.Open(plan, env);
+            return Export(store, plan, wrappingKey, outputDirectory, audit, warnings, env);
+        }
+        catch (CliException e)
+        {
+            audit.Refused(e);
+            throw;
+        }
+    }
+
+    static int Export(IKeyStore store, ExportPlan plan, WrappingPublicKey wrappingKey, string outputDirectory,
+                      ExportAudit audit, WarningCollector warnings, ToolEnvironment env)
+    {
+        audit.Opened(store);
         var (key, created) = FindOrGenerate(store, plan);
+        audit.Found(key, created);
         try
         {
             if (wrappingKey.StrengthBits < key.Type.StrengthBits)
@@ -47,8 +70,14 @@ public static class ExportCommand
             var context = new ExportContext(plan.KeyName, key.Type, plan.Algorithm, plan.AzureKek,
                                             $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
             var written = OutputSet.Write(outputDirectory, plan.Provider.Format(context, wrapped));
+            var record = audit.Exported(written, outputDirectory);
 
-            ExportReport.Print(new ExportResult(plan, key, created, wrappingKey, store.Description, written), env);
+            ExportReport.Print(new ExportResult(plan, key, created, wrappingKey, store.Description, written)
+            {
+                OutputDirectory = outputDirectory,
+                Warnings = warnings.Warnings,
+                AuditEntry = record,
+            }, env);
             return ExitCodes.Success;
         }
         catch (Exception original) when (created)

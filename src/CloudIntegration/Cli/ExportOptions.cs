@@ -19,6 +19,10 @@ public static class ExportOptions
     public static readonly OptionSpec KeyType = new("-k", "key-type", "KEYTYPE",
         "the type of a new key (microsoft-azure and google-cloud-key-management choose; the others take AES-256)");
 
+    public static readonly OptionSpec OutputDir = new(null, "output-dir", "DIR",
+        "write the provider's files to DIR, which must exist (default: the current directory)");
+    public static readonly OptionSpec Json = new(null, "json", null,
+        "print the summary and next steps as one JSON object on stdout (diagnostics stay on stderr)");
     public static readonly OptionSpec Pkcs11Library = new(null, "pkcs11-library", "LIB",
         "generate and wrap keys in a token of the PKCS#11 library LIB (an HSM vendor's module) instead of the embedded " +
         "Security World; also CLOUD_INTEGRATION_PKCS11_LIBRARY. -S/-O NAME then select the token labelled NAME");
@@ -26,5 +30,5 @@ public static class ExportOptions
         "PKCS#11: read the token's user PIN from the first line of FILE instead of asking (or pipe it on standard input)");
 
     public static List<OptionSpec> All { get; } =
-        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, Pkcs11Library, PinFile];
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json, Pkcs11Library, PinFile];
 }

@@ -49,7 +49,7 @@ public sealed record ExportPlan(
         var azureKek = ParseAzureKek(provider, args.Value(ExportOptions.AzureKek));
 
         return new ExportPlan(provider, keyName, keyType, algorithm, positionals[2], azureKek,
-                              ParseModule(args.Value(ExportOptions.Module)), ParseProtection(args), args);
+                              ParseSelector(args.Value(ExportOptions.Module)), ParseProtection(args), args);
     }
 
     static WrapAlgorithm ParseAlgorithm(Provider provider, string? given)
@@ -79,22 +79,31 @@ public sealed record ExportPlan(
     }
 
     /// <summary>-m as given: a module number, or for a PKCS#11 library also a token label or serial.</summary>
-    static string? ParseModule(string? module)
+    static string? ParseSelector(string? module)
     {
         if (module is not null && (module.Length == 0 || module.Any(char.IsControl))) throw Fail.InvalidModule(module);
         return module;
     }
 
-    /// <summary>The embedded world's module number: there -m must be a number.</summary>
-    public int ModuleNumber()
+    /// <summary>An embedded-world module number: there -m must be a number (1 when not given).</summary>
+    internal static int ParseModule(string? module)
     {
-        if (ModuleSelector is not { } module) return 1;
+        if (module is null) return 1;
         if (!int.TryParse(module, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
         {
             throw Fail.InvalidModule(module);
         }
         return number;
     }
+
+    /// <summary>The embedded world's module number; a usage error when -m is not a number.</summary>
+    public int ModuleNumber() => ParseModule(ModuleSelector);
+
+    /// <summary>-m as a number for reports and the audit trail (1 when not given); null for a token chosen by label or serial.</summary>
+    public int? Module =>
+        ModuleSelector is null ? 1
+        : int.TryParse(ModuleSelector, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 ? number
+        : null;
 
     static Protection ParseProtection(ParsedArguments args)
     {

@@ -1,4 +1,9 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CloudIntegration.Audit;
+using CloudIntegration.Ceremony;
 using CloudIntegration.KeyStores;
+using CloudIntegration.Providers;
 using CloudIntegration.Wrapping;
 
 namespace CloudIntegration.Cli;
@@ -10,18 +15,141 @@ public sealed record ExportResult(
     bool Created,
     WrappingPublicKey WrappingKey,
     string KeyStore,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files)
+{
+    public string OutputDirectory { get; init; } = "";
+    /// <summary>Every <c>warning:</c> line the export printed on stderr, without the prefix.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>The export's entry in the audit trail, as written.</summary>
+    public AuditEntry? AuditEntry { get; init; }
+}
 
-/// <summary>Tells the operator what was exported and where it went.</summary>
+/// <summary>
+/// Tells the operator what was exported, where it went and what to do next: a short summary and the provider's
+/// next steps on stdout, or with --json all of it as one JSON object (see docs/ceremony.md for the schema).
+/// </summary>
 public static class ExportReport
 {
     public static void Print(ExportResult result, ToolEnvironment env)
     {
+        var steps = result.Plan.Provider.NextSteps(StepContext(result, env));
+        var files = result.Files.Select(path => new FileFact(path)).ToList();
+        if (result.Plan.Arguments.Has(ExportOptions.Json))
+        {
+            env.Out.WriteLine(Json(result, files, steps, CeremonyAudit.Trail(env).LogPath));
+            return;
+        }
+
         var plan = result.Plan;
         var key = result.Key;
+        var wrappingKey = result.WrappingKey;
         env.Out.WriteLine($"{(result.Created ? "generated" : "exported existing")} key '{key.Name}' ({key.Type.Name}, " +
                           $"{key.Protection.Describe()}) for {plan.Provider.Name} with " +
-                          plan.Provider.Request(result.WrappingKey, plan.Algorithm).Describe());
-        foreach (var path in result.Files) env.Out.WriteLine($"wrote {Path.GetFileName(path)} ({new FileInfo(path).Length} bytes)");
+                          plan.Provider.Request(wrappingKey, plan.Algorithm).Describe());
+        env.Out.WriteLine("  " + KeyFacts.Identity(key));
+        env.Out.WriteLine($"  wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
+        env.Out.WriteLine($"  key store: {result.KeyStore}");
+        if (result.AuditEntry is { } entry) env.Out.WriteLine($"  audit: entry {entry.Seq} in {CeremonyAudit.Trail(env).LogPath}");
+        var inWorkingDirectory = Path.GetFullPath(result.OutputDirectory.Length > 0 ? result.OutputDirectory : env.WorkingDirectory) ==
+                                 Path.GetFullPath(env.WorkingDirectory);
+        foreach (var file in files)
+        {
+            env.Out.WriteLine($"wrote {(inWorkingDirectory ? file.Name : file.Path)} ({file.Bytes} bytes, SHA-256 {file.Sha256})");
+        }
+        if (result.Warnings.Count > 0)
+        {
+            env.Out.WriteLine("warnings (also shown above):");
+            foreach (var warning in result.Warnings) env.Out.WriteLine("  - " + warning);
+        }
+        env.Out.WriteLine();
+        env.Out.WriteLine($"next steps at {plan.Provider.Name}:");
+        foreach (var command in steps.Commands) env.Out.WriteLine("  " + command);
+        foreach (var upload in steps.Uploads) env.Out.WriteLine($"  upload: {upload.Field} <- {upload.File}");
+        foreach (var note in steps.Notes) env.Out.WriteLine("  note: " + note);
+    }
+
+    public static ImportStepContext StepContext(ExportResult result, ToolEnvironment env) => new(
+        result.Plan.KeyName, result.Key.Type, result.Plan.Algorithm, result.WrappingKey.Bits, result.Plan.AzureKek,
+        result.Key.PublicKey is null ? "" : result.Key.Fingerprint, result.Plan.WrapKeyPath,
+        result.OutputDirectory.Length > 0 ? result.OutputDirectory : env.WorkingDirectory, env.WorkingDirectory);
+
+    sealed record FileFact(string Path)
+    {
+        readonly byte[] _content = File.ReadAllBytes(Path);
+        public long Bytes => _content.Length;
+        public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(_content));
+        public string Name => System.IO.Path.GetFileName(Path);
+    }
+
+    static string Json(ExportResult result, IReadOnlyList<FileFact> files, ImportSteps steps, string auditLog)
+    {
+        var plan = result.Plan;
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, KeyFacts.JsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("key");
+            KeyFacts.WriteJson(json, result.Key, withPublicKey: true);
+            json.WriteBoolean("generated", result.Created);
+            json.WriteEndObject();
+            json.WriteString("provider", plan.Provider.Name);
+            json.WriteString("wrapAlgorithm", plan.Algorithm.Name);
+            json.WriteString("wrapping", plan.Provider.Request(result.WrappingKey, plan.Algorithm).Describe());
+            json.WriteStartObject("wrappingKey");
+            json.WriteNumber("bits", result.WrappingKey.Bits);
+            json.WriteString("format", result.WrappingKey.Format);
+            json.WriteString("fingerprint", result.WrappingKey.Fingerprint);
+            json.WriteString("file", plan.WrapKeyPath);
+            json.WriteEndObject();
+            json.WriteString("keyStore", result.KeyStore);
+            if (plan.Module is { } module) json.WriteNumber("module", module);
+            else json.WriteString("module", plan.ModuleSelector);   // a PKCS#11 token chosen by label or serial
+            json.WriteString("outputDirectory", result.OutputDirectory);
+            json.WriteStartArray("files");
+            foreach (var file in files)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", file.Name);
+                json.WriteString("path", file.Path);
+                json.WriteNumber("bytes", file.Bytes);
+                json.WriteString("sha256", file.Sha256);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("warnings");
+            foreach (var warning in result.Warnings) json.WriteStringValue(warning);
+            json.WriteEndArray();
+            json.WriteStartObject("nextSteps");
+            json.WriteStartArray("commands");
+            foreach (var command in steps.Commands) json.WriteStringValue(command);
+            json.WriteEndArray();
+            json.WriteStartArray("uploads");
+            foreach (var upload in steps.Uploads)
+            {
+                json.WriteStartObject();
+                json.WriteString("field", upload.Field);
+                json.WriteString("file", upload.File);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("notes");
+            foreach (var note in steps.Notes) json.WriteStringValue(note);
+            json.WriteEndArray();
+            json.WriteEndObject();
+            if (result.AuditEntry is { } entry)
+            {
+                json.WriteStartObject("audit");
+                json.WriteNumber("entry", entry.Seq);
+                json.WriteString("log", auditLog);
+                json.WriteString("time", entry.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("audit");
+            }
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -19,7 +19,7 @@ public static class HelpText
         text.AppendLine("Generates a key inside the key store (or reuses an existing one), wraps it with a cloud provider's");
         text.AppendLine("public wrapping key, and writes exactly the files that provider imports. The plaintext key never");
         text.AppendLine("leaves the key store and is never written to disk. A new key is module protected unless -S or -O");
-        text.AppendLine("says otherwise. Output files are written to the current directory.");
+        text.AppendLine("says otherwise. Output files are written to the current directory, or to --output-dir.");
         text.AppendLine();
         text.AppendLine("positional arguments:");
         Item(text, "provider", "where the key is going: " + string.Join(", ", providers.All.Select(p => p.Name)));

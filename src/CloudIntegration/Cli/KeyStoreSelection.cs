@@ -17,4 +17,12 @@ public static class KeyStoreSelection
         Pkcs11Setup.RejectWithoutLibrary(plan.Arguments);
         return SoftwareWorld.Open(WorldRoot(env), plan.ModuleNumber(), ProtectionSetup.Unlocker(plan.Arguments, env), env.Err);
     }
+
+    /// <summary>For commands other than the export (keys list/show/destroy): the same choice, from their options.</summary>
+    public static IKeyStore Open(int module, ParsedArguments arguments, ToolEnvironment env)
+    {
+        if (Pkcs11Setup.Library(arguments, env) is { } library) return Pkcs11Setup.Open(library, arguments, env);
+        Pkcs11Setup.RejectWithoutLibrary(arguments);
+        return SoftwareWorld.Open(WorldRoot(env), module, ProtectionSetup.Unlocker(arguments, env), env.Err);
+    }
 }

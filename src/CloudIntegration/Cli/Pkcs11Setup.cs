@@ -27,21 +27,35 @@ public static class Pkcs11Setup
         if (args.Has(ExportOptions.PinFile)) throw Fail.Pkcs11OptionWithoutLibrary("--pin-file");
     }
 
-    public static IKeyStore Open(string library, ExportPlan plan, ToolEnvironment env)
+    /// <summary>The token an export runs against, with the provider's algorithms for advice and the wrap to rehearse.</summary>
+    public static IKeyStore Open(string library, ExportPlan plan, ToolEnvironment env) =>
+        Open(env, plan.Arguments, pin => new Pkcs11StoreOptions(
+            library,
+            Selector(plan.ModuleSelector, plan.Protection),
+            plan.Protection,
+            pin,
+            plan.Provider.TakesWrapAlgorithm ? plan.Provider.WrapAlgorithms : [plan.Provider.ImplicitAlgorithm!],
+            Rehearsal(plan, env),
+            env.Err));
+
+    /// <summary>The token another command (keys list/show/destroy) runs against, chosen by the same options.</summary>
+    public static IKeyStore Open(string library, ParsedArguments args, ToolEnvironment env)
+    {
+        var protection = args.Value(ExportOptions.Softcard) is { } softcard ? Protection.Softcard(softcard)
+            : args.Value(ExportOptions.CardSet) is { } cardSet ? Protection.CardSet(cardSet)
+            : Protection.Module;
+        return Open(env, args, pin => new Pkcs11StoreOptions(
+            library, Selector(args.Value(ExportOptions.Module), protection), protection, pin, [], null, env.Err));
+    }
+
+    static IKeyStore Open(ToolEnvironment env, ParsedArguments args, Func<Func<string, byte[]>, Pkcs11StoreOptions> options)
     {
         // Standard input is read only if the token asks for a PIN: a terminal prompt, or lines when redirected.
         SecretSource? secrets = null;
         try
         {
-            var options = new Pkcs11StoreOptions(
-                library,
-                Selector(plan),
-                plan.Protection,
-                prompt => (secrets ??= SecretSource.Open(plan.Arguments.Value(ExportOptions.PinFile), env.In, env.InputIsTerminal, env.Err)).Read(prompt),
-                plan.Provider.TakesWrapAlgorithm ? plan.Provider.WrapAlgorithms : [plan.Provider.ImplicitAlgorithm!],
-                Rehearsal(plan, env),
-                env.Err);
-            return Pkcs11KeyStore.Open(options);
+            return Pkcs11KeyStore.Open(options(prompt =>
+                (secrets ??= SecretSource.Open(args.Value(ExportOptions.PinFile), env.In, env.InputIsTerminal, env.Err)).Read(prompt)));
         }
         finally
         {
@@ -60,10 +74,10 @@ public static class Pkcs11Setup
     /// -S and -O name the token (vendors present softcards and card sets as tokens); the key is recorded with that
     /// protection. -m may be given as well, but must then select the same token.
     /// </summary>
-    static TokenSelector Selector(ExportPlan plan) => plan.Protection.Kind switch
+    static TokenSelector Selector(string? module, Protection protection) => protection.Kind switch
     {
-        ProtectionKind.Softcard => new TokenSelector(plan.ModuleSelector, plan.Protection.Name, "-S/--softcard"),
-        ProtectionKind.CardSet => new TokenSelector(plan.ModuleSelector, plan.Protection.Name, "-O/--ocs"),
-        _ => new TokenSelector(plan.ModuleSelector, null, ""),
+        ProtectionKind.Softcard => new TokenSelector(module, protection.Name, "-S/--softcard"),
+        ProtectionKind.CardSet => new TokenSelector(module, protection.Name, "-O/--ocs"),
+        _ => new TokenSelector(module, null, ""),
     };
 }

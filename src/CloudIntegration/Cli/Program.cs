@@ -36,6 +36,8 @@ public static class Commands
     /// <summary>Every command besides the export. Each lives in its own file under Cli/.</summary>
     public static IReadOnlyList<Command> All { get; } =
     [
+        new(KeysCommand.Verb, KeysCommand.Summary, KeysCommand.Run),
+        new(AuditCommand.Verb, AuditCommand.Summary, AuditCommand.Run),
         new("info", "list the key store: the embedded world, or a PKCS#11 library's slots, tokens and mechanisms", InfoCommand.Run),
     ];
 

@@ -37,4 +37,16 @@ public sealed class ToolEnvironment
         WorkingDirectory = Directory.GetCurrentDirectory(),
         Variable = Environment.GetEnvironmentVariable,
     };
+
+    /// <summary>The same environment writing diagnostics to <paramref name="err"/>. Copy any property added above.</summary>
+    public ToolEnvironment WithErr(TextWriter err) => new()
+    {
+        Flavor = Flavor,
+        Out = Out,
+        Err = err,
+        In = In,
+        InputIsTerminal = InputIsTerminal,
+        WorkingDirectory = WorkingDirectory,
+        Variable = Variable,
+    };
 }

@@ -115,6 +115,43 @@ public static class Fail
         return printable.Length <= 80 ? printable : printable[..77] + "...";
     }
 
+    // ---- ceremony and audit -------------------------------------------------------------------------------------
+    public static CliException UnknownSubcommand(string command, string given, IEnumerable<string> known) =>
+        Usage($"unknown '{command}' command '{Shorten(given)}' (expected one of: {List(known)})");
+
+    public static CliException MissingSubcommand(string command, IEnumerable<string> known) =>
+        Usage($"'{command}' needs a command: one of {List(known)} (see '{command} -h')");
+
+    public static CliException WrongArguments(string usage) =>
+        Usage($"wrong arguments (usage: {usage})");
+
+    public static CliException KeyNotFound(string keyName, string keyStore) =>
+        Runtime($"no key '{keyName}' in the {keyStore} (run 'keys list' to see the keys)");
+
+    public static CliException DestroyNotConfirmed(string keyName) =>
+        Runtime($"key '{keyName}' was not destroyed: the confirmation did not match its name (type the key name, or give --yes)");
+
+    public static CliException NoAuditTrail(string directory) =>
+        Runtime($"no audit trail in {directory} (neither audit.log nor audit.head exists)");
+
+    public static CliException AuditNoWorldKey(string path) =>
+        Runtime($"the audit seal needs the world key, and there is none at {path} (verify on the ceremony machine, " +
+                "or check the chain alone with --chain-only)");
+
+    public static CliException AuditUnreadable(string path, string why) =>
+        Runtime($"the audit trail {path} cannot be read: {why}");
+
+    public static CliException AuditWriteFailed(string path, string why, Exception? inner = null) =>
+        Runtime($"could not record the operation in the audit trail {path}: {why}", inner);
+
+    public static CliException AuditLocked(string lockPath, int seconds) =>
+        Runtime($"the audit trail stayed locked by another run for {seconds.ToString(CultureInfo.InvariantCulture)} s " +
+                $"({lockPath}); try again when it has finished");
+
+    public static CliException AuditBroken(string directory, string why) =>
+        Runtime($"the audit trail in {directory} no longer matches its sealed head ({why}); nothing was done. " +
+                "Run 'audit verify' and keep audit.log and audit.head for the auditor (see docs/ceremony.md)");
+
     // ---- PKCS#11 ------------------------------------------------------------------------------------------------
     const string LibraryHint = "give the vendor's PKCS#11 module with --pkcs11-library or CLOUD_INTEGRATION_PKCS11_LIBRARY";
 

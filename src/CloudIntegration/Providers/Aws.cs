@@ -18,6 +18,21 @@ public sealed class Aws : Provider
     public override IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped) =>
         [new($"{context.KeyName}-wrapped", wrapped.Ciphertext)];
 
+    public override ImportSteps NextSteps(ImportStepContext c)
+    {
+        var wrapped = c.File($"{c.KeyName}-wrapped", "fileb://");
+        var token = c.BesideWrapKey("ImportToken.bin", "fileb://") ?? "fileb://<ImportToken.bin>";
+        return new(
+            [$"aws kms import-key-material --key-id <KEY_ID> --encrypted-key-material {wrapped} --import-token {token} " +
+             "--expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE"],
+            [new("Wrapped key material", $"{c.KeyName}-wrapped"), new("Import token", "ImportToken.bin")],
+            ["<KEY_ID> is the KMS key (origin EXTERNAL) whose wrapping key you used; the import token must come from the same " +
+             "download (both expire 24 hours after it)",
+             "for key material that expires instead: --expiration-model KEY_MATERIAL_EXPIRES --valid-to <YYYY-MM-DDTHH:MM:SSZ> " +
+             "(at most 365 days ahead)",
+             "in the console: Customer managed keys > the key > Key material > Upload key material"]);
+    }
+
     public override IEnumerable<string> Warnings(WrapAlgorithm algorithm)
     {
         if (algorithm == WrapAlgorithm.RsaesPkcs1V15)

@@ -29,6 +29,46 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
     public override IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped) =>
         [new($"{context.KeyName}-wrapped.bin", wrapped.Ciphertext)];
 
+    /// <summary>
+    /// The <c>--algorithm</c> gcloud imports each key type under. A CryptoKey's purpose fixes its algorithm family, so
+    /// RSA keys show the signing default and the note names the others.
+    /// </summary>
+    public static IReadOnlyDictionary<KeyType, string> ImportAlgorithms { get; } = new Dictionary<KeyType, string>
+    {
+        [KeyType.Rsa2048] = "rsa-sign-pss-2048-sha256",
+        [KeyType.Rsa3072] = "rsa-sign-pss-3072-sha256",
+        [KeyType.Rsa4096] = "rsa-sign-pss-4096-sha256",
+        [KeyType.EcNistP256] = "ec-sign-p256-sha256",
+        [KeyType.EcNistP384] = "ec-sign-p384-sha384",
+        [KeyType.Aes256] = "google-symmetric-encryption",
+    };
+
+    public override ImportSteps NextSteps(ImportStepContext c)
+    {
+        var notes = new List<string>
+        {
+            $"the import job must have import method {ImportMethod(c.WrappingKeyBits, c.Algorithm)} (the job whose wrapping key you used), " +
+            "and <KEY> must have been created with --skip-initial-version-creation",
+        };
+        if (c.KeyType.Family == KeyFamily.Rsa)
+        {
+            notes.Add($"for a key of another purpose use its algorithm instead, e.g. rsa-sign-pkcs1-{c.KeyType.Bits}-sha256 or " +
+                      $"rsa-decrypt-oaep-{c.KeyType.Bits}-sha256");
+        }
+        if (c.KeyType.IsAsymmetric)
+        {
+            notes.Add("after the import, compare the public key: gcloud kms keys versions get-public-key <VERSION> --key <KEY> " +
+                      "--keyring <KEY_RING> --location <LOCATION> --output-file pub.pem && openssl pkey -pubin -in pub.pem -outform DER " +
+                      $"| sha256sum  (must be {c.KeyFingerprint})");
+        }
+        notes.Add("the new version is PENDING_IMPORT, then ENABLED (IMPORT_FAILED if Google could not unwrap it)");
+        return new(
+            [$"gcloud kms keys versions import --import-job <IMPORT_JOB> --location <LOCATION> --keyring <KEY_RING> --key <KEY> " +
+             $"--algorithm {ImportAlgorithms[c.KeyType]} --wrapped-key-file {c.File($"{c.KeyName}-wrapped.bin")}"],
+            [new("Upload the wrapped key", $"{c.KeyName}-wrapped.bin")],
+            notes);
+    }
+
     /// <summary>The import method an import job must have been created with for this wrapping key and algorithm.</summary>
     public static string ImportMethod(int wrappingKeyBits, WrapAlgorithm algorithm) =>
         $"rsa-oaep-{wrappingKeyBits}-{(algorithm == WrapAlgorithm.RsaesOaepSha256 ? "sha256" : "sha1")}-aes-256";

@@ -44,6 +44,26 @@ public sealed class MicrosoftAzure : Provider
         return [new($"KeyTransferPackage-{context.KeyName}.byok", buffer.ToArray())];
     }
 
+    public override ImportSteps NextSteps(ImportStepContext c)
+    {
+        IsKeyIdentifier(c.AzureKek!, out var container, out var managedHsm);
+        // Azure key names allow letters, digits and '-' only; ours also allow '.' and '_'.
+        var name = IsName(c.KeyName.Value, allowDash: true) ? c.KeyName.Value : "<AZURE_KEY_NAME>";
+        var ec = c.KeyType.Family == KeyFamily.Ec ? $" --kty EC --curve {c.KeyType.AzureCurve}" : "";
+        var notes = new List<string>
+        {
+            $"the key is imported into the {(managedHsm ? "managed HSM" : "vault")} that holds the Key Exchange Key ({container})",
+            $"afterwards compare the public key: az keyvault key download {(managedHsm ? "--hsm-name" : "--vault-name")} {container} " +
+            $"--name {name} --encoding DER --file pub.der && sha256sum pub.der  (must be {c.KeyFingerprint})",
+        };
+        if (name != c.KeyName.Value) notes.Insert(0, $"'{c.KeyName}' is not a valid Azure key name (letters, digits and '-' only): choose one for <AZURE_KEY_NAME>");
+        return new(
+            [$"az keyvault key import {(managedHsm ? "--hsm-name" : "--vault-name")} {container} --name {name} " +
+             $"--byok-file {c.File($"KeyTransferPackage-{c.KeyName}.byok")}{ec}"],
+            [],
+            notes);
+    }
+
     static string Base64Url(byte[] data)
     {
         var text = new StringBuilder(Convert.ToBase64String(data));

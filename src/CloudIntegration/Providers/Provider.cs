@@ -45,6 +45,9 @@ public abstract class Provider
     /// <summary>Advice printed on stderr before the export runs; never fatal.</summary>
     public virtual IEnumerable<string> Warnings(WrapAlgorithm algorithm) => [];
 
+    /// <summary>How to import the files at the provider, printed after the export (see ImportSteps.cs).</summary>
+    public virtual ImportSteps NextSteps(ImportStepContext context) => ImportSteps.None;
+
     public WrapRequest Request(WrappingPublicKey wrappingKey, WrapAlgorithm algorithm) =>
         new(wrappingKey, Construction, algorithm.Padding, NeedsSha256Digest);
 

@@ -26,6 +26,13 @@ public sealed class Salesforce : Provider
             wrapped.Sha256Digest ?? throw new InvalidOperationException("the key store returned no digest")))),
     ];
 
+    public override ImportSteps NextSteps(ImportStepContext c) => new(
+        [],
+        [new("Encrypted Tenant Secret", $"{c.KeyName}-wrapped"), new("Hashed Tenant Secret", $"{c.KeyName}-hash")],
+        ["in Setup > Platform Encryption > Key Management > Bring Your Own Key > Upload Tenant Secret, choose the certificate " +
+         "whose public key you used and upload the two files",
+         "a tenant secret can be uploaded only once; export a new key name for the next secret"]);
+
     public override IEnumerable<string> Warnings(WrapAlgorithm algorithm)
     {
         if (algorithm != WrapAlgorithm.RsaesOaepSha1)

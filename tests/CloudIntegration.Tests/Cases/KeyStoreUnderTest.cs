@@ -19,10 +19,6 @@ public abstract class KeyStoreUnderTest
     /// <summary>Whether private-key exports may carry SoftHSM 2.6.1's zero padding (see README).</summary>
     public virtual bool TrailingZerosAllowed => false;
 
-    /// <summary>Runs one export. In-process by default (fast); a store whose library reads its configuration from the
-    /// native environment runs the tool as a child process instead.</summary>
-    public virtual ToolResult Export(Tool tool, string[] args) => tool.Run(args);
-
     /// <summary>Directories that must never contain key plaintext, besides the output directory.</summary>
     public virtual IEnumerable<string> StorageDirectories(Tool tool) => [tool.WorldDirectory];
 

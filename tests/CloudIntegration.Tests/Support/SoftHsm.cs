@@ -67,9 +67,13 @@ public sealed class SoftHsm
     public void InitToken(string label, string pin = UserPin) =>
         Ok("softhsm2-util", ["--init-token", "--free", "--label", label, "--so-pin", SoPin, "--pin", pin]);
 
-    /// <summary>Points the tool at this SoftHSM: library by environment variable, config in the child's environment.</summary>
+    /// <summary>
+    /// Points the tool at this SoftHSM: library by environment variable, config in the child's environment, every run
+    /// a child process. The PIN goes on standard input unless null.
+    /// </summary>
     public Tool Configure(Tool tool, string? pin = UserPin)
     {
+        tool.ChildProcess = true;
         tool.Environment["SOFTHSM2_CONF"] = ConfigPath;
         tool.Environment["CLOUD_INTEGRATION_PKCS11_LIBRARY"] = Library;
         tool.Environment["XDG_RUNTIME_DIR"] = Root;      // the tool's host locks go with the scratch directory

@@ -25,6 +25,11 @@ public sealed class Tool
     public List<string> LeadingArguments { get; } = [];
     /// <summary>What standard input holds (passphrases, PINs), one per line; null for an empty, non-terminal input.</summary>
     public string? Stdin { get; set; }
+    /// <summary>
+    /// Makes <see cref="Run"/> start the executable instead: for key stores whose native library reads its
+    /// configuration from the process environment (SoftHSM's SOFTHSM2_CONF), which an in-process run cannot set.
+    /// </summary>
+    public bool ChildProcess { get; set; }
 
     public static Tool In(Scratch scratch) => new()
     {
@@ -34,6 +39,7 @@ public sealed class Tool
 
     public ToolResult Run(params string[] args)
     {
+        if (ChildProcess) return RunProcess(args);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var env = new ToolEnvironment

@@ -97,10 +97,10 @@ public sealed class Pkcs11KeyStore : IKeyStore
     string Where => TokenName(_token);
 
     /// <summary>
-    /// Also Azure's "generator" field, which asks for the source HSM: manufacturer and model, not the serial or the
-    /// library path, which say more about the site than the cloud needs to know.
+    /// Also Azure's "generator" field, which asks for the source HSM: the model, not the serial or the library path,
+    /// which say more about the site than the cloud needs to know. Short, because listings put it in a line.
     /// </summary>
-    public string Description => $"PKCS#11 token '{_token.Token.Label}' ({_token.Token.Manufacturer} {_token.Token.Model})";
+    public string Description => $"PKCS#11 token '{_token.Token.Label}' ({_token.Token.Model})";
 
     public KeyRecord? Find(KeyName name) => Pkcs11Errors.Translate(Where, () => FindCore(name));
 

@@ -103,5 +103,24 @@ sealed class WorldKey : IDisposable
         return output;
     }
 
+    const string AuditPurpose = "cloud_integration_tool audit v1";
+
+    /// <summary>
+    /// The key that seals the audit trail's head (see Audit/AuditHead.cs). It is derived for that purpose alone, so it
+    /// opens no stored key, and it never leaves this process. The trail lives in the world directory whatever the key
+    /// store, so a PKCS#11 ceremony is sealed by the world of the machine it runs on. With <paramref name="create"/>
+    /// false (verifying), a missing world is an error rather than a new world.
+    /// </summary>
+    internal static byte[] DeriveAuditSealKey(string worldRoot, bool create, TextWriter diagnostics)
+    {
+        var path = create
+            ? WorldDirectory.OpenOrCreate(worldRoot, diagnostics).WorldKeyPath
+            : WorldDirectory.OpenExisting(worldRoot)?.WorldKeyPath;
+        // When creating, a missing world.key is made below (a PKCS#11 ceremony on a machine without a world yet).
+        if (path is null || (!create && !File.Exists(path))) throw Fail.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
+        using var key = create ? LoadOrCreate(path, diagnostics) : Load(path);
+        return key.Derive(AuditPurpose, []);
+    }
+
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 }

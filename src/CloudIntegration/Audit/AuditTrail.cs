@@ -1,0 +1,170 @@
+using CloudIntegration.Errors;
+using CloudIntegration.IO;
+
+namespace CloudIntegration.Audit;
+
+/// <summary>
+/// The trail on disk: <c>audit.log</c> (one JSON entry per line, hash-chained), <c>audit.head</c> (the sealed head)
+/// and <c>audit.lock</c>, all in one directory (the world directory; see docs/ceremony.md for why).
+/// Appending is the only write. It happens under the lock, only when the log's end still matches the sealed head,
+/// so a trail whose end was cut or edited is never resealed: it stays detectably broken until someone looks at it.
+/// </summary>
+public sealed class AuditTrail(string directory)
+{
+    public const string LogFile = "audit.log";
+    public const string HeadFile = "audit.head";
+    public const string LockFile = "audit.lock";
+
+    public string Directory { get; } = directory;
+    public string LogPath => Path.Combine(Directory, LogFile);
+    public string HeadPath => Path.Combine(Directory, HeadFile);
+    public string LockPath => Path.Combine(Directory, LockFile);
+
+    /// <summary>The files as they are now. Lines exclude their newline; a last line without one is reported apart.</summary>
+    public sealed record Snapshot(bool LogExists, IReadOnlyList<byte[]> Lines, byte[]? UnterminatedTail, bool HeadExists, byte[]? HeadBytes)
+    {
+        public bool IsEmpty => !LogExists && !HeadExists;
+        public AuditHead? Head => HeadBytes is null ? null : AuditHead.TryParse(HeadBytes);
+    }
+
+    public Snapshot Read()
+    {
+        var log = ReadIfExists(LogPath);
+        var head = ReadIfExists(HeadPath);
+        var lines = new List<byte[]>();
+        byte[]? tail = null;
+        if (log is not null)
+        {
+            var span = log.AsSpan();
+            while (span.Length > 0)
+            {
+                var newline = span.IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    tail = span.ToArray();
+                    break;
+                }
+                lines.Add(span[..newline].ToArray());
+                span = span[(newline + 1)..];
+            }
+        }
+        return new Snapshot(log is not null, lines, tail, head is not null, head);
+    }
+
+    /// <summary>Reads the trail while no one appends to it, so log and head belong together.</summary>
+    public Snapshot ReadLocked()
+    {
+        using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
+        return Read();
+    }
+
+    /// <summary>Throws unless an append would extend the sealed trail (an empty trail is fine).</summary>
+    public void CheckAppendable(ReadOnlySpan<byte> sealKey)
+    {
+        using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
+        SealedEnd(Read(), sealKey);
+    }
+
+    /// <summary>
+    /// Appends the entries (numbering and chaining them), fsyncs the log, then writes the new sealed head atomically.
+    /// Returns the entries as written.
+    /// </summary>
+    public IReadOnlyList<AuditEntry> Append(IReadOnlyList<AuditEntry> entries, ReadOnlySpan<byte> sealKey)
+    {
+        using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
+        var (count, last) = SealedEnd(Read(), sealKey);
+
+        var written = new List<AuditEntry>();
+        using var bytes = new MemoryStream();
+        foreach (var entry in entries)
+        {
+            var numbered = entry with { Seq = ++count, Prev = last };
+            var line = numbered.ToLine();
+            last = AuditHead.LineHash(line);
+            bytes.Write(line);
+            bytes.WriteByte((byte)'\n');
+            written.Add(numbered);
+        }
+        var created = !File.Exists(LogPath);
+        FileStream? log = null;
+        long before = 0;
+        try
+        {
+            // Unbuffered, so a failed write leaves nothing pending that a later flush or dispose could throw again.
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = AtomicFile.OwnerOnly;
+            log = new FileStream(LogPath, options);
+            before = log.Seek(0, SeekOrigin.End);
+            // Whole lines in one write, then fsync, then the head: the head never covers a line not on the disk.
+            log.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+            log.Flush(flushToDisk: true);
+            if (created) AtomicFile.SyncDirectory(Directory);
+            AtomicFile.Write(HeadPath, AuditHead.Make(count, last, sealKey).ToFile(), AtomicFile.OwnerOnly);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk can take part of a line, or the lines without the head: cut the log back to what the head
+            // still seals, so one failed record does not leave the trail unusable. (A crash here is another matter:
+            // 'audit verify' then reports the unsealed or incomplete last line.)
+            Rollback(log, before, created);
+            throw Fail.AuditWriteFailed(LogPath, e.Message.TrimEnd('.'), e);
+        }
+        finally
+        {
+            log?.Dispose();
+        }
+        return written;
+    }
+
+    void Rollback(FileStream? log, long length, bool created)
+    {
+        try
+        {
+            if (log is not null && !created)
+            {
+                log.SetLength(length);
+                log.Flush(flushToDisk: true);
+            }
+        }
+        catch (IOException) { }
+        if (created)
+        {
+            log?.Dispose();
+            AtomicFile.TryDelete(LogPath);
+        }
+    }
+
+    /// <summary>The entries that parse, in order, without any check (the inventory counts exports from them).</summary>
+    public IReadOnlyList<AuditEntry> Entries() =>
+        Read().Lines.Select(l => AuditEntry.TryParse(l)).OfType<AuditEntry>().ToList();
+
+    /// <summary>The sealed count and last line hash, after checking that the log ends exactly where the head says.</summary>
+    (long Count, string Last) SealedEnd(Snapshot trail, ReadOnlySpan<byte> sealKey)
+    {
+        if (trail.IsEmpty) return (0, AuditHead.Genesis);
+        if (!trail.HeadExists) throw Fail.AuditBroken(Directory, "audit.head is missing");
+        if (!trail.LogExists) throw Fail.AuditBroken(Directory, "audit.log is missing");
+        var head = trail.Head ?? throw Fail.AuditBroken(Directory, "audit.head is not a valid head");
+        if (!head.SealIsValid(sealKey)) throw Fail.AuditBroken(Directory, "the seal of audit.head does not verify with this world's key");
+        if (trail.UnterminatedTail is not null) throw Fail.AuditBroken(Directory, $"line {trail.Lines.Count + 1} of audit.log is incomplete");
+        if (trail.Lines.Count != head.Entries)
+        {
+            throw Fail.AuditBroken(Directory, $"audit.log has {trail.Lines.Count} lines, the head records {head.Entries}");
+        }
+        var last = trail.Lines.Count == 0 ? AuditHead.Genesis : AuditHead.LineHash(trail.Lines[^1]);
+        if (last != head.Last) throw Fail.AuditBroken(Directory, $"line {trail.Lines.Count} of audit.log differs from the sealed head");
+        return (head.Entries, last);
+    }
+
+    static byte[]? ReadIfExists(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllBytes(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Fail.AuditUnreadable(path, e.Message.TrimEnd('.'));
+        }
+    }
+}

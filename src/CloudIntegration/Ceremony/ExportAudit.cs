@@ -1,0 +1,97 @@
+using CloudIntegration.Audit;
+using CloudIntegration.Cli;
+using CloudIntegration.Errors;
+using CloudIntegration.IO;
+using CloudIntegration.KeyStores;
+using CloudIntegration.Wrapping;
+
+namespace CloudIntegration.Ceremony;
+
+/// <summary>
+/// Records one export in the audit trail as it goes: the export command tells it what happened (store opened, key
+/// found or generated, files written), and it writes a generation and an export entry on success, or one refused
+/// entry when the export fails with an error. An export leaves files only if its record was written.
+/// </summary>
+public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, ToolEnvironment env)
+{
+    string? _keyStore;
+    KeyRecord? _key;
+    bool _created;
+    bool _trailFailed;
+
+    /// <summary>The store is open: check, before anything is generated, that the trail can take the record.</summary>
+    public void Opened(IKeyStore store)
+    {
+        _keyStore = store.Description;
+        try
+        {
+            CeremonyAudit.CheckAppendable(env);
+        }
+        catch (CliException)
+        {
+            _trailFailed = true;
+            throw;
+        }
+    }
+
+    public void Found(KeyRecord key, bool created)
+    {
+        _key = key;
+        _created = created;
+    }
+
+    /// <summary>
+    /// Records the export (and the generation, if the key is new). If the record cannot be written the files are
+    /// removed again and the export fails, so no export happens off the record.
+    /// </summary>
+    public AuditEntry Exported(IReadOnlyList<string> files, string outputDirectory)
+    {
+        try
+        {
+            var generate = Entry(AuditEntry.Generate, AuditEntry.Ok);
+            var export = generate with
+            {
+                Event = AuditEntry.Export,
+                OutputDirectory = Path.GetFullPath(outputDirectory),
+                Files = CeremonyAudit.Hashes(files),
+            };
+            var written = _created ? CeremonyAudit.Append(env, generate, export) : CeremonyAudit.Append(env, export);
+            return written[^1];
+        }
+        catch (Exception e) when (e is CliException or IOException or UnauthorizedAccessException)
+        {
+            _trailFailed = true;
+            foreach (var file in files) AtomicFile.TryDelete(file);
+            if (e is CliException cli) throw Fail.Runtime(cli.Message + "; the export's files were removed", cli);
+            throw Fail.AuditWriteFailed(CeremonyAudit.Trail(env).LogPath, e.Message.TrimEnd('.'), e);
+        }
+    }
+
+    /// <summary>The export failed with <paramref name="error"/>: record the refusal (unless the trail itself failed).</summary>
+    public void Refused(CliException error)
+    {
+        if (_trailFailed) return;
+        CeremonyAudit.TryRecordRefusal(env, Entry(AuditEntry.Export, AuditEntry.Refused) with
+        {
+            Error = error.Message,
+            Note = _created ? "the key generated for this export was destroyed again" : null,
+        });
+    }
+
+    AuditEntry Entry(string @event, string outcome)
+    {
+        var entry = CeremonyAudit.Stamp(env, @event, outcome) with
+        {
+            KeyStore = _keyStore ?? $"module {plan.ModuleSelector ?? "1"} (not opened)",
+            Module = plan.Module,
+            Key = plan.KeyName.Value,
+            KeyType = plan.RequestedKeyType?.Name,
+            Protection = plan.Protection.Encode(),
+            Provider = plan.Provider.Name,
+            WrapAlgorithm = plan.Algorithm.Name,
+            WrappingKeyFingerprint = wrappingKey.Fingerprint,
+            WrappingKeyBits = wrappingKey.Bits,
+        };
+        return _key is null ? entry : entry.About(_key);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CloudIntegration.Audit;
+using CloudIntegration.KeyStores;
+
+namespace CloudIntegration.Ceremony;
+
+/// <summary>
+/// The public facts of a stored key as the ceremony shows them: the SHA-256 fingerprint of an RSA or EC key's
+/// SubjectPublicKeyInfo (what <c>aws kms get-public-key</c>, <c>gcloud kms keys versions get-public-key</c> and
+/// <c>az keyvault key download</c> give, hashed) or an AES key's check value, and the public key itself.
+/// </summary>
+public static class KeyFacts
+{
+    /// <summary>Indented for people, unescaped '+' and '&lt;' so base64 and placeholders read as they are.</summary>
+    public static JsonWriterOptions JsonOptions { get; } = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string? CheckValue(KeyRecord key) => key.CheckValue is null ? null : Convert.ToHexStringLower(key.CheckValue);
+
+    public static string? Fingerprint(KeyRecord key) => key.PublicKey is null ? null : key.Fingerprint;
+
+    /// <summary>One line that identifies the key to someone comparing it with the provider's copy.</summary>
+    public static string Identity(KeyRecord key) =>
+        Fingerprint(key) is { } fingerprint ? $"public key SHA-256 fingerprint: {fingerprint} (of the SubjectPublicKeyInfo)"
+        : CheckValue(key) is { } kcv ? $"key check value: {kcv} (AES-ECB of a zero block, first 3 bytes)"
+        : "no public fingerprint or check value is known for this key";
+
+    /// <summary>A short form for the inventory table: 16 hex digits of the fingerprint, or the check value.</summary>
+    public static string Short(KeyRecord key) =>
+        Fingerprint(key) is { } fingerprint ? fingerprint[..16] : CheckValue(key) is { } kcv ? "kcv " + kcv : "-";
+
+    public static string? Pem(KeyRecord key) => key.PublicKey is null ? null : PemEncoding.WriteString("PUBLIC KEY", key.PublicKey);
+
+    public static string Time(DateTimeOffset time, string format = "yyyy-MM-ddTHH:mm:ssZ") =>
+        time.UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>The key's properties, in the order both 'keys' and the export's JSON use.</summary>
+    public static void WriteJson(Utf8JsonWriter json, KeyRecord key, bool withPublicKey)
+    {
+        json.WriteString("name", key.Name.Value);
+        json.WriteString("type", key.Type.Name);
+        json.WriteString("protection", key.Protection.Encode());
+        json.WriteString("id", key.Id);
+        json.WriteString("created", Time(key.Created));
+        Nullable(json, "fingerprint", Fingerprint(key));
+        Nullable(json, "checkValue", CheckValue(key));
+        if (withPublicKey) Nullable(json, "publicKeyPem", Pem(key));
+    }
+
+    public static void Nullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name);
+        else json.WriteString(name, value);
+    }
+}
+
+/// <summary>
+/// How often a key was exported, from the audit trail. Entries count only for the same key id, so a key destroyed
+/// and generated again under the same name starts from zero.
+/// </summary>
+public sealed record ExportHistory(int Count, AuditEntry? Last)
+{
+    public static ExportHistory Of(KeyRecord key, IEnumerable<AuditEntry> entries)
+    {
+        var exports = entries.Where(e => e.Event == AuditEntry.Export && e.Outcome == AuditEntry.Ok &&
+                                         e.Key == key.Name.Value && e.KeyId == key.Id).ToList();
+        return new ExportHistory(exports.Count, exports.LastOrDefault());
+    }
+
+    public void WriteJson(Utf8JsonWriter json)
+    {
+        json.WriteNumber("exports", Count);
+        if (Last is null)
+        {
+            json.WriteNull("lastExport");
+            return;
+        }
+        json.WriteStartObject("lastExport");
+        json.WriteString("time", KeyFacts.Time(Last.Time));
+        KeyFacts.Nullable(json, "provider", Last.Provider);
+        json.WriteNumber("auditEntry", Last.Seq);
+        json.WriteStartArray("files");
+        foreach (var file in Last.Files) json.WriteStringValue(file.Name);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}

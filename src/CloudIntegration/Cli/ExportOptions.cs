@@ -17,7 +17,14 @@ public static class ExportOptions
         "microsoft-azure only: the key identifier (kid) of the Key Exchange Key");
     public static readonly OptionSpec KeyType = new("-k", "key-type", "KEYTYPE",
         "the type of a new key (microsoft-azure and google-cloud-key-management choose; the others take AES-256)");
+    public static readonly OptionSpec PassphraseFile = new(null, "passphrase-file", "FILE",
+        "-S/-O: read passphrases from FILE, one per line in the order asked (softcard; or each card as presented). " +
+        "Without it: a no-echo prompt on a terminal, else lines from standard input. Never give them on the command line");
+    public static readonly OptionSpec Card = new(null, "card", "PATH",
+        "-O only: a card of the set, as a .card file or a directory holding cards of the set; repeat until the " +
+        "quorum is met. On a terminal, without enough --card, the tool asks for card paths");
 
     public static List<OptionSpec> All { get; } =
-        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType];
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType,
+         PassphraseFile, Card];
 }

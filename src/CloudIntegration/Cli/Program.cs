@@ -36,6 +36,8 @@ public static class Commands
     /// <summary>Every command besides the export. Each lives in its own file under Cli/.</summary>
     public static IReadOnlyList<Command> All { get; } =
     [
+        new("softcard", "create a softcard (a passphrase-protected secret), change its passphrase, list softcards", SoftcardCommand.Run),
+        new("cardset", "create an operator card set (K of N passphrase cards), change a card's passphrase, list sets", CardSetCommand.Run),
     ];
 
     public static Command? Find(string verb) => All.FirstOrDefault(c => c.Verb == verb);

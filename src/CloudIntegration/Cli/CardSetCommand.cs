@@ -63,25 +63,40 @@ public static class CardSetCommand
             .Select(i => Path.Combine(directories.Count == 1 ? directories[0] : directories[i - 1], KeyStores.SoftwareWorld.Protections.Card.FileName(name, i, count)))
             .ToList();
 
-        WorldDirectory.OpenOrCreate(root, env.Err);
         if (CardSet.Load(root, name) is not null) throw Fail.CardSetExists(name, CardSet.PathFor(root, name));
         foreach (var path in cardPaths) if (File.Exists(path)) throw Fail.CardFileExists(path);
-        foreach (var directory in directories.Distinct())
-        {
-            try
-            {
-                if (!Directory.Exists(directory)) AtomicFile.CreatePrivateDirectory(directory);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw Fail.StorageFailed(directory, e.Message.TrimEnd('.'), e);
-            }
-        }
-
         using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
-        var set = CardSet.Create(root, name, quorum, count, cardPaths,
-            i => PassphraseKdf.ReadNew(secrets, $"card {i} of {count} of operator card set '{name}'", env.Err),
-            path => env.Out.WriteLine($"wrote {path}"));
+
+        WorldDirectory.OpenOrCreate(root, env.Err);
+        var created = new List<string>();
+        CardSet set;
+        try
+        {
+            foreach (var directory in directories.Distinct().Where(d => !Directory.Exists(d)))
+            {
+                try
+                {
+                    AtomicFile.CreatePrivateDirectory(directory);
+                    created.Add(directory);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw Fail.StorageFailed(directory, e.Message.TrimEnd('.'), e);
+                }
+            }
+            set = CardSet.Create(root, name, quorum, count, cardPaths,
+                i => PassphraseKdf.ReadNew(secrets, $"card {i} of {count} of operator card set '{name}'", env.Err),
+                path => env.Out.WriteLine($"wrote {path}"));
+        }
+        catch
+        {
+            // The card files are already gone (CardSet.Create removes them); remove the card directories made for them.
+            foreach (var directory in created)
+            {
+                try { Directory.Delete(directory); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+            throw;
+        }
         env.Out.WriteLine($"created operator card set '{set.Name}' (identifier {set.Id}): any {quorum} of its {count} cards open it");
         env.Out.WriteLine("give each card to its holder on its own medium; the world keeps no copy of any card");
         env.Out.WriteLine($"protect a new key with it: {env.ProgramName} -O {set.Name} --card PATH ... PROVIDER KEYNAME ...");

@@ -29,13 +29,13 @@ public static class SoftcardCommand
         {
             case "new":
             {
-                WorldDirectory.OpenOrCreate(root, env.Err);
                 if (Softcard.Load(root, name!) is not null) throw Fail.SoftcardExists(name!, Softcard.PathFor(root, name!));
                 using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
                 var passphrase = PassphraseKdf.ReadNew(secrets, $"softcard '{name}'", env.Err);
                 Softcard softcard;
                 try
                 {
+                    WorldDirectory.OpenOrCreate(root, env.Err);
                     softcard = Softcard.Create(root, name!, passphrase);
                 }
                 finally

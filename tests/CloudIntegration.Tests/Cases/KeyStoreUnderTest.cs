@@ -25,7 +25,8 @@ public abstract class KeyStoreUnderTest
     public override string ToString() => Name;
 
     /// <summary>Every store the suite runs against. Stores that need software not installed here are skipped.</summary>
-    public static IReadOnlyList<KeyStoreUnderTest> All { get; } = [new SoftwareWorldModule()];
+    public static IReadOnlyList<KeyStoreUnderTest> All { get; } =
+        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet()];
 }
 
 /// <summary>The embedded Security World, module protection.</summary>

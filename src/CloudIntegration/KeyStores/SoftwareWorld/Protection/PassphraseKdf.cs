@@ -62,7 +62,16 @@ public static class PassphraseKdf
             }
             else if (source.IsInteractive)
             {
-                var second = source.Read($"repeat the new passphrase for {what}");
+                byte[] second;
+                try
+                {
+                    second = source.Read($"repeat the new passphrase for {what}");
+                }
+                catch
+                {
+                    CryptographicOperations.ZeroMemory(first);
+                    throw;
+                }
                 var same = CryptographicOperations.FixedTimeEquals(first, second);
                 CryptographicOperations.ZeroMemory(second);
                 if (same) return first;

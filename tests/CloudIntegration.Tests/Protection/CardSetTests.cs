@@ -244,6 +244,7 @@ public sealed class CardSetTests
         s.Refused(s.Export("k1", "--card", s.Cards[0]), 2, "--card is only used with -O CARDSET");
         s.Refused(s.Export("k2", "-O", "nope", "--card", s.Cards[0]), 1, "operator card set 'nope' does not exist in this world");
         s.Refused(s.WithPaths("k1", [Path.Combine(s.Scratch.Root, "missing.card")], "x"), 1, "missing.card: there is no such file or directory");
+        if (File.Exists("/dev/zero")) s.Refused(s.WithPaths("k1", ["/dev/zero"], "x"), 1, "zero: it is larger than 16384 bytes");
     }
 
     public static TheoryData<string[], string> BadNewArguments() => new()

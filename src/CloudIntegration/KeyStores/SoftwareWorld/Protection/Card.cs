@@ -57,10 +57,11 @@ public sealed class Card
     public static bool TryRead(string path, out Card? card, out string problem)
     {
         card = null;
-        byte[] bytes;
+        byte[]? bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = PassphraseSealedFile.ReadBounded(path, out problem);
+            if (bytes is null) return false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -162,6 +162,29 @@ public sealed class PassphraseSealedFile
         }
     }
 
+    /// <summary>The largest softcard or card file accepted; real ones are under 400 bytes.</summary>
+    public const int MaxFileBytes = 16 * 1024;
+
+    /// <summary>
+    /// Reads a file of at most <see cref="MaxFileBytes"/>, without trusting its reported length (a card path could
+    /// name a device or a pipe). Null, with <paramref name="problem"/> set, when it is larger.
+    /// </summary>
+    public static byte[]? ReadBounded(string path, out string problem)
+    {
+        problem = "";
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new byte[MaxFileBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0) length += read;
+        if (length > MaxFileBytes)
+        {
+            problem = $"it is larger than {MaxFileBytes} bytes, so it is not a file of this tool";
+            return null;
+        }
+        return buffer[..length];
+    }
+
     /// <summary>A header string field, or null when it is missing or not a string.</summary>
     public string? Text(string field) =>
         Header.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

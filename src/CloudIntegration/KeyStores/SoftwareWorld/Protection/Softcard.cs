@@ -71,17 +71,19 @@ public sealed class Softcard
     public static Softcard? Load(string worldRoot, string name)
     {
         var path = PathFor(worldRoot, name);
-        byte[] bytes;
+        byte[]? bytes;
+        string problem;
         try
         {
             if (!File.Exists(path)) return null;
-            bytes = File.ReadAllBytes(path);
+            bytes = PassphraseSealedFile.ReadBounded(path, out problem);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw Fail.SoftcardDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
         }
-        if (PassphraseSealedFile.TryParse(bytes, Magic, out var file, out var problem) != PassphraseSealedFile.ParseResult.Ok)
+        if (bytes is null) throw Fail.SoftcardDamaged(name, path, problem);
+        if (PassphraseSealedFile.TryParse(bytes, Magic, out var file, out problem) != PassphraseSealedFile.ParseResult.Ok)
         {
             throw Fail.SoftcardDamaged(name, path, problem);
         }

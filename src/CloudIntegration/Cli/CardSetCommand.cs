@@ -35,7 +35,7 @@ public static class CardSetCommand
                 "passphrase" => option == Card || option == PassphraseFile,
                 _ => false,
             };
-            if (!allowed) throw Fail.Usage($"--{option.Long} is not used with 'cardset {subcommand}'");
+            if (!allowed) throw Fail.OptionNotForSubcommand("--" + option.Long, "cardset", subcommand);
         }
         var root = KeyStoreSelection.WorldRoot(env);
         return subcommand switch
@@ -55,9 +55,7 @@ public static class CardSetCommand
         var directories = args.Values(CardDir).Select(d => Path.GetFullPath(d, env.WorkingDirectory)).ToList();
         if (directories.Count != 1 && directories.Count != count)
         {
-            throw Fail.Usage(directories.Count == 0
-                ? "cardset new needs --card-dir DIR: where to write the cards (once for all, or once per card)"
-                : $"give --card-dir once (all cards in it) or {count} times (card i in the i-th), not {directories.Count} times");
+            throw Fail.CardDirectoryCount(directories.Count, count);
         }
         var cardPaths = Enumerable.Range(1, count)
             .Select(i => Path.Combine(directories.Count == 1 ? directories[0] : directories[i - 1], KeyStores.SoftwareWorld.Protections.Card.FileName(name, i, count)))
@@ -106,7 +104,7 @@ public static class CardSetCommand
     static int ChangePassphrase(string name, ParsedArguments args, string root, ToolEnvironment env)
     {
         var set = CardSet.Load(root, name) ?? throw Fail.CardSetNotFound(name, CardSet.PathFor(root, name));
-        if (args.Values(Card) is not [var given]) throw Fail.Usage("cardset passphrase needs exactly one --card PATH: the card whose passphrase changes");
+        if (args.Values(Card) is not [var given]) throw Fail.SubcommandNeeds("cardset", "passphrase", "exactly one --card PATH: the card whose passphrase changes");
         var path = Path.GetFullPath(given, env.WorkingDirectory);
         if (!KeyStores.SoftwareWorld.Protections.Card.TryRead(path, out var card, out var problem)) throw Fail.CardRefused(name, path, problem);
         if (card!.CardSetName != set.Name || card.CardSetId != set.Id)
@@ -152,7 +150,7 @@ public static class CardSetCommand
 
     static int Number(ParsedArguments args, OptionSpec option)
     {
-        if (args.Value(option) is not { } text) throw Fail.Usage($"cardset new needs --{option.Long} {option.ValueName}");
+        if (args.Value(option) is not { } text) throw Fail.SubcommandNeeds("cardset", "new", $"--{option.Long} {option.ValueName}");
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
             throw Fail.InvalidCardSetSize($"--{option.Long} '{Fail.Shorten(text)}' is not a number");

@@ -108,15 +108,13 @@ public static class SoftcardCommand
         var positionals = args.Positionals;
         if (positionals.Count == 0 || !subcommands.Contains(positionals[0]))
         {
-            throw Fail.Usage(positionals.Count == 0
-                ? $"{verb} needs a subcommand: {string.Join(", ", subcommands)} (see {verb} -h)"
-                : $"unknown {verb} subcommand '{Fail.Shorten(positionals[0])}' (expected one of: {string.Join(", ", subcommands)})");
+            throw Fail.BadSubcommand(verb, positionals.Count == 0 ? null : positionals[0], subcommands);
         }
         var subcommand = positionals[0];
         var wantsName = subcommand != "list";
         if (positionals.Count > (wantsName ? 2 : 1)) throw Fail.TooManyArguments(positionals[wantsName ? 2 : 1]);
         if (!wantsName) return (subcommand, null);
-        if (positionals.Count < 2) throw Fail.Usage($"{verb} {subcommand} needs the NAME of the {verb}");
+        if (positionals.Count < 2) throw Fail.SubcommandNeeds(verb, subcommand, $"the NAME of the {verb}");
         var name = positionals[1];
         if (!KeyName.IsValid(name)) throw Fail.InvalidProtectionName(verb, name);
         return (subcommand, name);

@@ -190,6 +190,22 @@ public static class Fail
     public static CliException WrongCardPassphrase(string name, string card, string path) =>
         Runtime($"wrong passphrase for {card} of operator card set '{name}' ({path}), or the card was altered; nothing was changed");
 
+    public static CliException BadSubcommand(string verb, string? given, IEnumerable<string> subcommands) =>
+        Usage(given is null
+            ? $"{verb} needs a subcommand: {List(subcommands)} (see {verb} -h)"
+            : $"unknown {verb} subcommand '{Shorten(given)}' (expected one of: {List(subcommands)})");
+
+    public static CliException SubcommandNeeds(string verb, string subcommand, string what) =>
+        Usage($"{verb} {subcommand} needs {what}");
+
+    public static CliException OptionNotForSubcommand(string option, string verb, string subcommand) =>
+        Usage($"{option} is not used with '{verb} {subcommand}'");
+
+    public static CliException CardDirectoryCount(int given, int cards) =>
+        Usage(given == 0
+            ? "cardset new needs --card-dir DIR: where to write the cards (once for all, or once per card)"
+            : $"give --card-dir once (all cards in it) or {cards} times (card i in the i-th), not {given} times");
+
     public static CliException CardRefused(string name, string path, string why) =>
         Runtime($"{path} cannot be used as a card of operator card set '{name}': {why}");
 }

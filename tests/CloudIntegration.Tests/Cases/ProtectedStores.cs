@@ -16,8 +16,8 @@ public sealed class SoftwareWorldSoftcard : KeyStoreUnderTest
     public override Tool Prepare(Scratch scratch)
     {
         var tool = Tool.In(scratch);
-        Ceremony.NewSoftcard(tool, scratch, SoftcardName, Passphrase);
-        tool.LeadingArguments.AddRange(["-S", SoftcardName, "--passphrase-file", Ceremony.PassphraseFile(scratch, Passphrase)]);
+        ProtectionFixtures.NewSoftcard(tool, scratch, SoftcardName, Passphrase);
+        tool.LeadingArguments.AddRange(["-S", SoftcardName, "--passphrase-file", ProtectionFixtures.PassphraseFile(scratch, Passphrase)]);
         return tool;
     }
 }
@@ -38,8 +38,8 @@ public sealed class SoftwareWorldCardSet : KeyStoreUnderTest
     public override Tool Prepare(Scratch scratch)
     {
         var tool = Tool.In(scratch);
-        var cards = Ceremony.NewCardSet(tool, scratch, CardSetName, 2, Passphrases, CardDirectory(tool));
-        tool.LeadingArguments.AddRange(Ceremony.PresentCards(scratch, CardSetName, cards, Passphrases, [2, 0]));
+        var cards = ProtectionFixtures.NewCardSet(tool, scratch, CardSetName, 2, Passphrases, CardDirectory(tool));
+        tool.LeadingArguments.AddRange(ProtectionFixtures.PresentCards(scratch, CardSetName, cards, Passphrases, [2, 0]));
         return tool;
     }
 

@@ -64,7 +64,7 @@ public sealed class Softcard
         {
             CryptographicOperations.ZeroMemory(secret);
         }
-        return Load(worldRoot, name) ?? throw Fail.Runtime($"softcard '{name}' vanished while it was being created");
+        return Load(worldRoot, name) ?? throw Fail.SoftcardNotFound(name, path);
     }
 
     /// <summary>The softcard of that name, or null when there is none. Throws when its file is damaged.</summary>

@@ -6,7 +6,7 @@ using CloudIntegration.Tests.Cases;
 using CloudIntegration.Tests.Support;
 using Xunit;
 
-namespace CloudIntegration.Tests.Protection;
+namespace CloudIntegration.Tests.Protections;
 
 /// <summary>Softcard protection through the command line: passphrases, binding, errors, files.</summary>
 public sealed class SoftcardTests
@@ -24,13 +24,13 @@ public sealed class SoftcardTests
         public Setup(bool withSoftcard = true)
         {
             Tool = Tool.In(Scratch);
-            if (withSoftcard) Ceremony.NewSoftcard(Tool, Scratch, Softcard, Passphrase);
+            if (withSoftcard) ProtectionFixtures.NewSoftcard(Tool, Scratch, Softcard, Passphrase);
         }
 
         public string[] Export(string key, params string[] leading) => [.. leading, .. Aws.Arguments(key, WrapKey)];
 
         public string[] WithPassphrase(string key, string passphrase, string softcard = Softcard) =>
-            Export(key, "-S", softcard, "--passphrase-file", Ceremony.PassphraseFile(Scratch, passphrase));
+            Export(key, "-S", softcard, "--passphrase-file", ProtectionFixtures.PassphraseFile(Scratch, passphrase));
 
         /// <summary>Runs, checks success, and returns the key plaintext openssl unwraps; the output directory is emptied.</summary>
         public byte[] ExportOk(params string[] args)
@@ -66,7 +66,7 @@ public sealed class SoftcardTests
         var idBefore = File.ReadAllLines(s.SoftcardPath)[1].Split("\"id\":\"")[1][..16];
 
         var change = s.Tool.Run("softcard", "passphrase", Softcard, "--passphrase-file",
-                                Ceremony.PassphraseFile(s.Scratch, Passphrase, "a brand new passphrase"));
+                                ProtectionFixtures.PassphraseFile(s.Scratch, Passphrase, "a brand new passphrase"));
         Assert.True(change.ExitCode == 0, change.ToString());
         Assert.Contains("changed the passphrase of softcard 'finance-sc'", change.Stdout);
 
@@ -82,11 +82,11 @@ public sealed class SoftcardTests
     public void Changing_the_passphrase_needs_the_old_one()
     {
         using var s = new Setup();
-        var before = Ceremony.Snapshot(s.Tool.WorldDirectory);
+        var before = ProtectionFixtures.Snapshot(s.Tool.WorldDirectory);
         var result = s.Tool.Run("softcard", "passphrase", Softcard, "--passphrase-file",
-                                Ceremony.PassphraseFile(s.Scratch, "not the passphrase", "a brand new passphrase"));
+                                ProtectionFixtures.PassphraseFile(s.Scratch, "not the passphrase", "a brand new passphrase"));
         AssertRefused(result, 1, "wrong passphrase for softcard 'finance-sc'; nothing was changed");
-        Ceremony.AssertUnchanged(before, s.Tool.WorldDirectory);
+        ProtectionFixtures.AssertUnchanged(before, s.Tool.WorldDirectory);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class SoftcardTests
     {
         using var s = new Setup();
         s.ExportOk(s.WithPassphrase("k1", Passphrase));
-        var before = Ceremony.Snapshot(s.Tool.WorldDirectory);
+        var before = ProtectionFixtures.Snapshot(s.Tool.WorldDirectory);
 
         // The reference cost: one PBKDF2 of the production strength, the fastest of three on this (possibly busy)
         // machine, so that a slow reference cannot make a fast run look too fast. Half of it is the bar: a wrong
@@ -116,17 +116,17 @@ public sealed class SoftcardTests
         // A new key with a wrong passphrase is not generated.
         AssertRefused(s.Tool.Run(s.WithPassphrase("k2", "")), 1, "wrong passphrase for softcard 'finance-sc'");
         Assert.Empty(Directory.GetFiles(s.Tool.WorkingDirectory));
-        Ceremony.AssertUnchanged(before, s.Tool.WorldDirectory);
+        ProtectionFixtures.AssertUnchanged(before, s.Tool.WorldDirectory);
     }
 
     [Fact]
     public void Asking_for_a_key_with_the_wrong_protection_says_what_protects_it_and_reads_no_passphrase()
     {
         using var s = new Setup();
-        Ceremony.NewSoftcard(s.Tool, s.Scratch, "other-sc", "other passphrase");
+        ProtectionFixtures.NewSoftcard(s.Tool, s.Scratch, "other-sc", "other passphrase");
         s.ExportOk(s.Export("mod"));
         s.ExportOk(s.WithPassphrase("sk", Passphrase));
-        var before = Ceremony.Snapshot(s.Tool.WorldDirectory);
+        var before = ProtectionFixtures.Snapshot(s.Tool.WorldDirectory);
 
         // No passphrase file and an empty standard input: had the tool tried to read a passphrase, the error would be
         // "standard input has no more lines", not the one expected. All are usage errors (exit 2).
@@ -143,7 +143,7 @@ public sealed class SoftcardTests
             AssertRefused(s.Tool.Run(args), 2, message);
             Assert.Empty(Directory.GetFiles(s.Tool.WorkingDirectory));
         }
-        Ceremony.AssertUnchanged(before, s.Tool.WorldDirectory);
+        ProtectionFixtures.AssertUnchanged(before, s.Tool.WorldDirectory);
     }
 
     [Fact]
@@ -160,16 +160,16 @@ public sealed class SoftcardTests
     {
         using var s = new Setup(withSoftcard: false);
         // Seven characters in fourteen bytes: the rule counts characters, not bytes.
-        var result = s.Tool.Run("softcard", "new", "sc", "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"));
+        var result = s.Tool.Run("softcard", "new", "sc", "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"));
         AssertRefused(result, 1, "too short (at least 8 characters are required); nothing was written");
         Assert.False(Directory.Exists(Path.Combine(s.Tool.WorldDirectory, "softcards")) &&
                      Directory.EnumerateFiles(Path.Combine(s.Tool.WorldDirectory, "softcards")).Any());
 
-        Ceremony.NewSoftcard(s.Tool, s.Scratch, "sc", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9");
-        var before = Ceremony.Snapshot(s.Tool.WorldDirectory);
-        AssertRefused(s.Tool.Run("softcard", "new", "sc", "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, "another passphrase")),
+        ProtectionFixtures.NewSoftcard(s.Tool, s.Scratch, "sc", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9");
+        var before = ProtectionFixtures.Snapshot(s.Tool.WorldDirectory);
+        AssertRefused(s.Tool.Run("softcard", "new", "sc", "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, "another passphrase")),
                       1, "softcard 'sc' already exists");
-        Ceremony.AssertUnchanged(before, s.Tool.WorldDirectory);
+        ProtectionFixtures.AssertUnchanged(before, s.Tool.WorldDirectory);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class SoftcardTests
         using var s = new Setup(withSoftcard: false);
         foreach (var bad in new[] { "../evil", "a/b", ".hidden", "-x", "", new string('a', 65) })
         {
-            AssertRefused(s.Tool.Run("softcard", "new", "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, Passphrase), "--", bad),
+            AssertRefused(s.Tool.Run("softcard", "new", "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, Passphrase), "--", bad),
                           2, "invalid softcard name");
         }
         AssertRefused(s.Tool.Run(s.Export("k1", "-S", "../evil")), 2, "invalid -S/--softcard name");
@@ -197,14 +197,23 @@ public sealed class SoftcardTests
         var plaintext = s.ExportOk(s.Export("k1", "-S", Softcard));
         s.Tool.Stdin = null;
         Assert.Equal(plaintext, s.ExportOk(s.WithPassphrase("k1", Passphrase)));
+
+        // A passphrase longer than the first input buffer (4096 characters) survives the buffer's growth intact.
+        var longPassphrase = string.Concat(Enumerable.Range(0, 1000).Select(i => $"w{i % 10}\u00e9 "));
+        s.Tool.Stdin = longPassphrase + "\n";
+        Assert.Equal(0, s.Tool.Run("softcard", "new", "long-sc").ExitCode);
+        s.Tool.Stdin = longPassphrase + "\n";
+        s.ExportOk(s.Export("k2", "-S", "long-sc"));
+        s.Tool.Stdin = longPassphrase[..^1] + "\n";
+        Assert.Contains("wrong passphrase for softcard 'long-sc'", s.Tool.Run(s.Export("k2", "-S", "long-sc")).Stderr);
     }
 
     [Fact]
     public void The_softcard_file_and_directory_are_private()
     {
         using var s = new Setup();
-        Ceremony.AssertMode(s.SoftcardPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Ceremony.AssertMode(Path.GetDirectoryName(s.SoftcardPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ProtectionFixtures.AssertMode(s.SoftcardPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        ProtectionFixtures.AssertMode(Path.GetDirectoryName(s.SoftcardPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(s.SoftcardPath)!, ".*"));   // no temporary file left behind
     }
 
@@ -212,7 +221,7 @@ public sealed class SoftcardTests
     public void The_list_shows_softcards_and_their_keys_and_no_secret()
     {
         using var s = new Setup();
-        Ceremony.NewSoftcard(s.Tool, s.Scratch, "empty-sc", "other passphrase");
+        ProtectionFixtures.NewSoftcard(s.Tool, s.Scratch, "empty-sc", "other passphrase");
         s.ExportOk(s.WithPassphrase("k1", Passphrase));
         s.ExportOk(s.WithPassphrase("k2", Passphrase));
         s.ExportOk(s.Export("module-key"));
@@ -261,12 +270,12 @@ public sealed class SoftcardTests
 
         // The identifier is associated data of the sealed secret: with the checksum recomputed, only the AEAD notices.
         var id = File.ReadAllLines(s.SoftcardPath)[1].Split("\"id\":\"")[1][..16];
-        Ceremony.ForgeHeader(s.SoftcardPath, id, new string('0', 16));
+        ProtectionFixtures.ForgeHeader(s.SoftcardPath, id, new string('0', 16));
         AssertRefused(s.Tool.Run(s.WithPassphrase("k1", Passphrase)), 1, "wrong passphrase for softcard 'finance-sc'");
 
         // A file asking for fewer iterations than the minimum is refused outright, whatever its checksum says.
         File.WriteAllBytes(s.SoftcardPath, original);
-        Ceremony.ForgeHeader(s.SoftcardPath, "\"iterations\":600000", "\"iterations\":1000");
+        ProtectionFixtures.ForgeHeader(s.SoftcardPath, "\"iterations\":600000", "\"iterations\":1000");
         AssertRefused(s.Tool.Run(s.WithPassphrase("k1", Passphrase)), 1, "key derivation parameters are outside what this tool accepts");
         Assert.Empty(Directory.GetFiles(s.Tool.WorkingDirectory));
     }
@@ -279,7 +288,7 @@ public sealed class SoftcardTests
         // Someone with write access to the world replaces the softcard by a new one of the same name and passphrase:
         // the world key and the passphrase are the same, the softcard secret is not, and the key does not open.
         File.Delete(s.SoftcardPath);
-        Ceremony.NewSoftcard(s.Tool, s.Scratch, Softcard, Passphrase);
+        ProtectionFixtures.NewSoftcard(s.Tool, s.Scratch, Softcard, Passphrase);
         AssertRefused(s.Tool.Run(s.WithPassphrase("k1", Passphrase)), 1, "key 'k1' failed its integrity check");
         Assert.Empty(Directory.GetFiles(s.Tool.WorkingDirectory));
     }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using CloudIntegration.KeyStores.SoftwareWorld.Protections;
 using Xunit;
 
-namespace CloudIntegration.Tests.Protection;
+namespace CloudIntegration.Tests.Protections;
 
 /// <summary>Shamir's secret sharing over GF(2^8) on its own: pure functions, no files, no tool.</summary>
 public sealed class ShamirTests

@@ -5,7 +5,7 @@ using Xunit;
 namespace CloudIntegration.Tests.Support;
 
 /// <summary>Creates softcards and card sets through the tool's own commands, with passphrases from files.</summary>
-public static class Ceremony
+public static class ProtectionFixtures
 {
     /// <summary>A passphrase file (one per line) in the scratch root: outside the world, card and output directories.</summary>
     public static string PassphraseFile(Scratch scratch, params string[] passphrases) =>

@@ -4,7 +4,7 @@ using CloudIntegration.Tests.Cases;
 using CloudIntegration.Tests.Support;
 using Xunit;
 
-namespace CloudIntegration.Tests.Protection;
+namespace CloudIntegration.Tests.Protections;
 
 /// <summary>Operator card set protection through the command line: quorums, refused cards, tampering, files.</summary>
 public sealed class CardSetTests
@@ -26,17 +26,17 @@ public sealed class CardSetTests
             Tool = Tool.In(Scratch);
             CardDirectory = Path.Combine(Scratch.Root, "cards");
             Passphrases = [.. Enumerable.Range(1, count).Select(i => $"passphrase of card {i}")];
-            if (create) Cards = Ceremony.NewCardSet(Tool, Scratch, Set, quorum, Passphrases, CardDirectory);
+            if (create) Cards = ProtectionFixtures.NewCardSet(Tool, Scratch, Set, quorum, Passphrases, CardDirectory);
         }
 
         public string[] Export(string key, params string[] leading) => [.. leading, .. Aws.Arguments(key, WrapKey)];
 
         /// <summary>An export presenting the cards at the given (0-based) indices, each with its right passphrase.</summary>
-        public string[] WithCards(string key, params int[] which) => Export(key, Ceremony.PresentCards(Scratch, Set, Cards, Passphrases, which));
+        public string[] WithCards(string key, params int[] which) => Export(key, ProtectionFixtures.PresentCards(Scratch, Set, Cards, Passphrases, which));
 
         /// <summary>An export presenting these paths, with these passphrases in the passphrase file.</summary>
         public string[] WithPaths(string key, string[] paths, params string[] passphrases) =>
-            Export(key, ["-O", Set, .. paths.SelectMany(p => new[] { "--card", p }), "--passphrase-file", Ceremony.PassphraseFile(Scratch, passphrases)]);
+            Export(key, ["-O", Set, .. paths.SelectMany(p => new[] { "--card", p }), "--passphrase-file", ProtectionFixtures.PassphraseFile(Scratch, passphrases)]);
 
         public byte[] ExportOk(params string[] args)
         {
@@ -50,14 +50,14 @@ public sealed class CardSetTests
         /// <summary>Runs an export that must fail: one error line with <paramref name="message"/>, and nothing written anywhere.</summary>
         public ToolResult Refused(string[] args, int exitCode, params string[] messages)
         {
-            var before = Ceremony.Snapshot(Tool.WorldDirectory, CardDirectory);
+            var before = ProtectionFixtures.Snapshot(Tool.WorldDirectory, CardDirectory);
             var result = Tool.Run(args);
             Assert.True(result.ExitCode == exitCode, result.ToString());
             var errors = result.Stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
             Assert.True(errors.Count == 1, result.ToString());
             foreach (var message in messages) Assert.Contains(message, errors[0]);
             Assert.Empty(Directory.GetFiles(Tool.WorkingDirectory));
-            Ceremony.AssertUnchanged(before, Tool.WorldDirectory, CardDirectory);
+            ProtectionFixtures.AssertUnchanged(before, Tool.WorldDirectory, CardDirectory);
             return result;
         }
 
@@ -107,7 +107,7 @@ public sealed class CardSetTests
     {
         using var s = new Setup();
         s.ExportOk(s.WithCards("k1", 0, 1));
-        var otherCards = Ceremony.NewCardSet(s.Tool, s.Scratch, "audit", 2, ["audit card one", "audit card two", "audit card 3!"], s.CardDirectory);
+        var otherCards = ProtectionFixtures.NewCardSet(s.Tool, s.Scratch, "audit", 2, ["audit card one", "audit card two", "audit card 3!"], s.CardDirectory);
 
         // Only card 1's passphrase is in the file: had the tool asked for the foreign card's, it would have run out.
         s.Refused(s.WithPaths("k1", [s.Cards[0], otherCards[1]], s.Passphrases[0]), 1,
@@ -169,13 +169,13 @@ public sealed class CardSetTests
 
         // Card 2 relabelled as card 3, checksum recomputed: the header is associated data, so the right passphrase no
         // longer opens it.
-        Ceremony.ForgeHeader(s.Cards[1], "\"card\":2", "\"card\":3");
+        ProtectionFixtures.ForgeHeader(s.Cards[1], "\"card\":2", "\"card\":3");
         s.Refused(s.WithPaths("k1", [s.Cards[0], s.Cards[1]], s.Passphrases[0], s.Passphrases[1]), 1,
                   "only 1 was read", "wrong passphrase for card 3 of 3, or the card was altered");
 
         // A card claiming a smaller quorum is refused before its passphrase is asked.
         File.WriteAllBytes(s.Cards[1], original);
-        Ceremony.ForgeHeader(s.Cards[1], "\"quorum\":2", "\"quorum\":1");
+        ProtectionFixtures.ForgeHeader(s.Cards[1], "\"quorum\":2", "\"quorum\":1");
         s.Refused(s.WithPaths("k1", [s.Cards[1], s.Cards[0]], s.Passphrases[0]), 1,
                   "it says 1 of 3 cards, but the set is 2 of 3");
     }
@@ -198,7 +198,7 @@ public sealed class CardSetTests
         // The world's description edited to need one card only (checksum recomputed): the cards, whose K is
         // authenticated with their share, disagree and are refused. (Were they not, one card would "rebuild" its own
         // share, and the check value, which binds K too, would refuse that.)
-        Ceremony.ForgeHeader(s.DescriptionPath, "\"quorum\":2", "\"quorum\":1");
+        ProtectionFixtures.ForgeHeader(s.DescriptionPath, "\"quorum\":2", "\"quorum\":1");
         s.Refused(s.WithCards("k1", 0), 1, "it says 2 of 3 cards, but the set is 1 of 3");
     }
 
@@ -264,7 +264,7 @@ public sealed class CardSetTests
     public void Bad_card_set_parameters_are_usage_errors_and_create_nothing(string[] arguments, string message)
     {
         using var s = new Setup(create: false);
-        var result = s.Tool.Run(["cardset", "new", Set, .. arguments, "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, "p1 p1 p1 p1", "p2 p2 p2 p2")]);
+        var result = s.Tool.Run(["cardset", "new", Set, .. arguments, "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, "p1 p1 p1 p1", "p2 p2 p2 p2")]);
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains(message, result.Stderr);
         Assert.False(Directory.Exists(s.Tool.WorldDirectory));
@@ -277,7 +277,7 @@ public sealed class CardSetTests
         using var s = new Setup(create: false);
         // Card 2's passphrase is too short: card 1 was already written and is removed again, as is the card directory.
         var result = s.Tool.Run("cardset", "new", Set, "--quorum", "2", "--cards", "3", "--card-dir", s.CardDirectory,
-                                "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, "long enough 1", "short", "long enough 3"));
+                                "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, "long enough 1", "short", "long enough 3"));
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("the passphrase for card 2 of 3 of operator card set 'treasury' is too short", result.Stderr);
         Assert.False(Directory.Exists(s.CardDirectory));
@@ -286,21 +286,21 @@ public sealed class CardSetTests
         Directory.CreateDirectory(s.CardDirectory);
         File.WriteAllText(Path.Combine(s.CardDirectory, "treasury-card-3-of-3.card"), "someone else's file");
         result = s.Tool.Run("cardset", "new", Set, "--quorum", "2", "--cards", "3", "--card-dir", s.CardDirectory,
-                            "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, s.Passphrases));
+                            "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, s.Passphrases));
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("treasury-card-3-of-3.card already exists", result.Stderr);
         Assert.Equal(["treasury-card-3-of-3.card"], Directory.GetFiles(s.CardDirectory).Select(Path.GetFileName));
         Assert.Equal("someone else's file", File.ReadAllText(Path.Combine(s.CardDirectory, "treasury-card-3-of-3.card")));
 
         File.Delete(Path.Combine(s.CardDirectory, "treasury-card-3-of-3.card"));
-        Ceremony.NewCardSet(s.Tool, s.Scratch, Set, 2, s.Passphrases, s.CardDirectory);
-        var before = Ceremony.Snapshot(s.Tool.WorldDirectory);
+        ProtectionFixtures.NewCardSet(s.Tool, s.Scratch, Set, 2, s.Passphrases, s.CardDirectory);
+        var before = ProtectionFixtures.Snapshot(s.Tool.WorldDirectory);
         result = s.Tool.Run("cardset", "new", Set, "--quorum", "2", "--cards", "3", "--card-dir", s.Scratch.Dir("other-cards"),
-                            "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, s.Passphrases));
+                            "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, s.Passphrases));
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("operator card set 'treasury' already exists", result.Stderr);
         Assert.Empty(Directory.GetFiles(Path.Combine(s.Scratch.Root, "other-cards")));
-        Ceremony.AssertUnchanged(before, s.Tool.WorldDirectory);
+        ProtectionFixtures.AssertUnchanged(before, s.Tool.WorldDirectory);
     }
 
     [Fact]
@@ -309,7 +309,7 @@ public sealed class CardSetTests
         using var s = new Setup(create: false);
         var directories = Enumerable.Range(1, 3).Select(i => Path.Combine(s.Scratch.Root, $"holder-{i}")).ToArray();
         var result = s.Tool.Run(["cardset", "new", Set, "--quorum", "2", "--cards", "3", .. directories.SelectMany(d => new[] { "--card-dir", d }),
-                                 "--passphrase-file", Ceremony.PassphraseFile(s.Scratch, s.Passphrases)]);
+                                 "--passphrase-file", ProtectionFixtures.PassphraseFile(s.Scratch, s.Passphrases)]);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("any 2 of its 3 cards open it", result.Stdout);
         const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -317,11 +317,11 @@ public sealed class CardSetTests
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal([$"treasury-card-{i + 1}-of-3.card"], Directory.GetFiles(directories[i]).Select(Path.GetFileName));
-            Ceremony.AssertMode(directories[i], directory);
-            Ceremony.AssertMode(Path.Combine(directories[i], $"treasury-card-{i + 1}-of-3.card"), file);
+            ProtectionFixtures.AssertMode(directories[i], directory);
+            ProtectionFixtures.AssertMode(Path.Combine(directories[i], $"treasury-card-{i + 1}-of-3.card"), file);
         }
-        Ceremony.AssertMode(s.DescriptionPath, file);
-        Ceremony.AssertMode(Path.GetDirectoryName(s.DescriptionPath)!, directory);
+        ProtectionFixtures.AssertMode(s.DescriptionPath, file);
+        ProtectionFixtures.AssertMode(Path.GetDirectoryName(s.DescriptionPath)!, directory);
         s.ExportOk(s.WithPaths("k1", [directories[2], directories[0]], s.Passphrases[2], s.Passphrases[0]));
     }
 
@@ -330,21 +330,21 @@ public sealed class CardSetTests
     {
         using var s = new Setup();
         var plaintext = s.ExportOk(s.WithCards("k1", 0, 1));
-        var before = Ceremony.Snapshot(s.Tool.WorldDirectory);
+        var before = ProtectionFixtures.Snapshot(s.Tool.WorldDirectory);
         var others = new[] { File.ReadAllBytes(s.Cards[0]), File.ReadAllBytes(s.Cards[2]) };
 
         var wrong = s.Tool.Run("cardset", "passphrase", Set, "--card", s.Cards[1], "--passphrase-file",
-                               Ceremony.PassphraseFile(s.Scratch, "not it at all", "new card two passphrase"));
+                               ProtectionFixtures.PassphraseFile(s.Scratch, "not it at all", "new card two passphrase"));
         Assert.Equal(1, wrong.ExitCode);
         Assert.Contains("wrong passphrase for card 2 of 3 of operator card set 'treasury'", wrong.Stderr);
 
         var change = s.Tool.Run("cardset", "passphrase", Set, "--card", s.Cards[1], "--passphrase-file",
-                                Ceremony.PassphraseFile(s.Scratch, s.Passphrases[1], "new card two passphrase"));
+                                ProtectionFixtures.PassphraseFile(s.Scratch, s.Passphrases[1], "new card two passphrase"));
         Assert.True(change.ExitCode == 0, change.ToString());
-        Ceremony.AssertUnchanged(before, s.Tool.WorldDirectory);
+        ProtectionFixtures.AssertUnchanged(before, s.Tool.WorldDirectory);
         Assert.Equal(others[0], File.ReadAllBytes(s.Cards[0]));
         Assert.Equal(others[1], File.ReadAllBytes(s.Cards[2]));
-        Ceremony.AssertMode(s.Cards[1], UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        ProtectionFixtures.AssertMode(s.Cards[1], UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         s.Refused(s.WithCards("k1", 0, 1), 1, "wrong passphrase for card 2 of 3");
         Assert.Equal(plaintext, s.ExportOk(s.WithPaths("k1", [s.Cards[1], s.Cards[0]], "new card two passphrase", s.Passphrases[0])));
@@ -355,7 +355,7 @@ public sealed class CardSetTests
     {
         using var s = new Setup();
         s.ExportOk(s.WithCards("k1", 0, 2));
-        Ceremony.NewCardSet(s.Tool, s.Scratch, "audit", 1, ["audit card one"], s.Scratch.Dir("audit-cards"));
+        ProtectionFixtures.NewCardSet(s.Tool, s.Scratch, "audit", 1, ["audit card one"], s.Scratch.Dir("audit-cards"));
         var list = s.Tool.Run("cardset", "list");
         Assert.True(list.ExitCode == 0, list.ToString());
         var lines = list.Stdout.TrimEnd().Split('\n');

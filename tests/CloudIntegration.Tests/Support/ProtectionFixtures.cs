@@ -39,10 +39,15 @@ public static class ProtectionFixtures
         return [.. args];
     }
 
-    /// <summary>Every file under the directories, by path, with its bytes: to prove that a failed run changed nothing.</summary>
+    /// <summary>
+    /// Every file under the directories, by path, with its bytes: to prove that a failed run changed nothing. The
+    /// world's audit trail (audit.log, audit.head, audit.lock at the world root, when the build has one) is left out:
+    /// it records refused attempts by design, and is append-only and checked by its own tests.
+    /// </summary>
     public static Dictionary<string, byte[]> Snapshot(params string[] directories) =>
         directories.Where(Directory.Exists)
                    .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
+                   .Where(f => !Path.GetFileName(f).StartsWith("audit.", StringComparison.Ordinal))
                    .ToDictionary(f => f, File.ReadAllBytes);
 
     public static void AssertUnchanged(Dictionary<string, byte[]> before, params string[] directories)

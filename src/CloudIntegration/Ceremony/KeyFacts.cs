@@ -28,8 +28,8 @@ public static class KeyFacts
         : "no public fingerprint or check value is known for this key";
 
     /// <summary>A short form for the inventory table: 16 hex digits of the fingerprint, or the check value.</summary>
-    public static string Short(KeyRecord key) =>
-        Fingerprint(key) is { } fingerprint ? fingerprint[..16] : CheckValue(key) is { } kcv ? "kcv " + kcv : "-";
+    public static string Short(KeyRecord key, int fingerprintCharacters = 16) =>
+        Fingerprint(key) is { } fingerprint ? fingerprint[..fingerprintCharacters] : CheckValue(key) is { } kcv ? "kcv " + kcv : "-";
 
     public static string? Pem(KeyRecord key) => key.PublicKey is null ? null : PemEncoding.WriteString("PUBLIC KEY", key.PublicKey);
 

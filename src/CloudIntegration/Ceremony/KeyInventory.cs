@@ -6,13 +6,14 @@ namespace CloudIntegration.Ceremony;
 
 /// <summary>
 /// The inventory as 'keys list' and 'keys show' print it: a table that fits a 100-column terminal for key names up to
-/// 16 characters (longer names widen it rather than being cut), the details of one key, and the same as JSON.
+/// 16 characters and softcard or card-set names up to 12 (longer names widen it rather than being cut; 'keys show'
+/// gives full fingerprints and times), the details of one key, and the same as JSON.
 /// </summary>
 public static class KeyInventory
 {
     public sealed record Row(KeyRecord Key, ExportHistory History);
 
-    static readonly string[] Headers = ["NAME", "TYPE", "PROTECTION", "CREATED", "FINGERPRINT/KCV", "EXPORTS", "LAST EXPORT (UTC)"];
+    static readonly string[] Headers = ["NAME", "TYPE", "PROTECTION", "CREATED", "SHA-256/KCV", "EXPORTS", "LAST EXPORT"];
 
     public static string Table(IReadOnlyList<Row> rows, string keyStore)
     {
@@ -23,9 +24,9 @@ public static class KeyInventory
             r.Key.Type.Name,
             r.Key.Protection.Encode(),
             KeyFacts.Time(r.Key.Created, "yyyy-MM-dd"),
-            KeyFacts.Short(r.Key),
+            KeyFacts.Short(r.Key, fingerprintCharacters: 12),
             r.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            r.History.Last is { } last ? KeyFacts.Time(last.Time, "yyyy-MM-dd HH:mm") : "-",
+            r.History.Last is { } last ? KeyFacts.Time(last.Time, "yyyy-MM-dd") : "-",
         }).ToList();
         var widths = Headers.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
         var text = new StringBuilder();

@@ -121,7 +121,7 @@ public static class ExportCommand
         }
         if (key.Protection != plan.Protection)
         {
-            throw Fail.ProtectionMismatch(key.Name.Value, key.Protection.Describe(), plan.Protection.Describe());
+            throw Fail.KeyProtectedOtherwise(key.Name.Value, key.Protection, plan.Protection);
         }
     }
 

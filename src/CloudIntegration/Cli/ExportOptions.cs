@@ -18,6 +18,12 @@ public static class ExportOptions
         "microsoft-azure only: the key identifier (kid) of the Key Exchange Key");
     public static readonly OptionSpec KeyType = new("-k", "key-type", "KEYTYPE",
         "the type of a new key (microsoft-azure and google-cloud-key-management choose; the others take AES-256)");
+    public static readonly OptionSpec PassphraseFile = new(null, "passphrase-file", "FILE",
+        "-S/-O: read passphrases from FILE, one per line in the order asked (softcard; or each card as presented). " +
+        "Without it: a no-echo prompt on a terminal, else lines from standard input. Never give them on the command line");
+    public static readonly OptionSpec Card = new(null, "card", "PATH",
+        "-O only: a card of the set, as a .card file or a directory holding cards of the set; repeat until the " +
+        "quorum is met. On a terminal, without enough --card, the tool asks for card paths");
 
     public static readonly OptionSpec OutputDir = new(null, "output-dir", "DIR",
         "write the provider's files to DIR, which must exist (default: the current directory)");
@@ -30,5 +36,6 @@ public static class ExportOptions
         "PKCS#11: read the token's user PIN from the first line of FILE instead of asking (or pipe it on standard input)");
 
     public static List<OptionSpec> All { get; } =
-        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json, Pkcs11Library, PinFile];
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json, Pkcs11Library, PinFile,
+         PassphraseFile, Card];
 }

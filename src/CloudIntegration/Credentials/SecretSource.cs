@@ -27,11 +27,29 @@ public abstract class SecretSource : IDisposable
         : stdinIsTerminal ? new TerminalSecretSource(prompts)
         : new LineSecretSource(ReadAll(stdin), "standard input");
 
+    /// <summary>Reads to the end into pinned buffers, cleared as they grow: never into a string, which could not be cleared.</summary>
     static byte[] ReadAll(TextReader reader)
     {
-        var text = reader.ReadToEnd().ToCharArray();
-        try { return Pinned(text); }
-        finally { Array.Clear(text); }
+        var buffer = GC.AllocateArray<char>(4096, pinned: true);
+        var length = 0;
+        try
+        {
+            int read;
+            while ((read = reader.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += read;
+                if (length < buffer.Length) continue;
+                var larger = GC.AllocateArray<char>(buffer.Length * 2, pinned: true);
+                buffer.CopyTo(larger, 0);
+                Array.Clear(buffer);
+                buffer = larger;
+            }
+            return Pinned(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            Array.Clear(buffer);
+        }
     }
 
     internal static byte[] Pinned(ReadOnlySpan<char> chars)

@@ -212,4 +212,98 @@ public static class Fail
     public static CliException Pkcs11DuplicateKey(string keyName, string where, IEnumerable<string> ids) =>
         Runtime($"key '{keyName}' exists more than once on {where} (CKA_ID {List(ids)}); remove the extra copies with the " +
                 "token's tools before exporting it");
+
+    // ---- softcards and card sets ---------------------------------------------------------------------------------
+    /// <summary>An existing key was asked for with a protection other than the one it was generated with.</summary>
+    public static CliException KeyProtectedOtherwise(string keyName, Keys.Protection actual, Keys.Protection requested)
+    {
+        var asked = requested.Kind switch
+        {
+            Keys.ProtectionKind.Module => "module protection (no -S or -O)",
+            Keys.ProtectionKind.Softcard => $"softcard '{requested.Name}' (-S {requested.Name})",
+            _ => $"operator card set '{requested.Name}' (-O {requested.Name})",
+        };
+        return actual.Kind switch
+        {
+            Keys.ProtectionKind.Module => Usage($"key '{keyName}' is module protected, but {asked} was given; " +
+                                                "give -M or no protection option to export it"),
+            Keys.ProtectionKind.Softcard => Usage($"key '{keyName}' is protected by softcard '{actual.Name}', but {asked} was given; " +
+                                                  $"give -S {actual.Name} (and its passphrase) to export it"),
+            _ => Usage($"key '{keyName}' is protected by operator card set '{actual.Name}', but {asked} was given; " +
+                       $"give -O {actual.Name} and present a quorum of its cards to export it"),
+        };
+    }
+
+    public static CliException InvalidProtectionName(string what, string given) =>
+        Usage($"invalid {what} name '{Shorten(given)}' (expected 1 to 64 characters of A-Z a-z 0-9 . _ -, not starting with '.' or '-')");
+
+    public static CliException OptionNeedsProtection(string option, string protectionOption) =>
+        Usage($"{option} is only used with {protectionOption}");
+
+    public static CliException NewPassphraseRefused(string why) =>
+        Runtime(why + "; nothing was written");
+
+    public static CliException SoftcardNotFound(string name, string path) =>
+        Runtime($"softcard '{name}' does not exist in this world (no {path}); create it with: softcard new {name}");
+
+    public static CliException SoftcardExists(string name, string path) =>
+        Runtime($"softcard '{name}' already exists ({path}); nothing was written");
+
+    public static CliException SoftcardDamaged(string name, string path, string why) =>
+        Runtime($"softcard '{name}' is unusable: {path}: {why} (restore it from a backup of the world directory)");
+
+    public static CliException WrongSoftcardPassphrase(string name) =>
+        Runtime($"wrong passphrase for softcard '{name}'; nothing was changed");
+
+    public static CliException CardSetNotFound(string name, string path) =>
+        Runtime($"operator card set '{name}' does not exist in this world (no {path}); create it with: cardset new {name} ...");
+
+    public static CliException CardSetExists(string name, string path) =>
+        Runtime($"operator card set '{name}' already exists ({path}); nothing was written");
+
+    public static CliException CardSetDamaged(string name, string path, string why) =>
+        Runtime($"operator card set '{name}' is unusable: {path}: {why} (restore it from a backup of the world directory)");
+
+    public static CliException CardFileExists(string path) =>
+        Runtime($"the card file {path} already exists; choose another --card-dir (nothing was written)");
+
+    public static CliException InvalidCardSetSize(string why) =>
+        Usage($"{why} (a card set has 1 <= --quorum K <= --cards N <= 64)");
+
+    public static CliException NoCardsGiven(string name, int quorum) =>
+        Usage($"operator card set '{name}' needs {quorum} of its cards: give --card PATH for each " +
+              "(a card file, or a directory holding cards), or run on a terminal to be asked for them");
+
+    /// <summary>Fewer valid cards were presented than the quorum; <paramref name="refusals"/> says why each other card was refused.</summary>
+    public static CliException QuorumNotMet(string name, int valid, int quorum, IReadOnlyList<string> refusals) =>
+        Runtime($"operator card set '{name}' needs {quorum} valid card{(quorum == 1 ? "" : "s")}, but " +
+                $"{(valid == 0 ? "none was" : valid == 1 ? "only 1 was" : $"only {valid} were")} read" +
+                (refusals.Count == 0 ? "; present more cards with --card" : $" (refused: {string.Join("; ", refusals)})") +
+                "; nothing was exported");
+
+    public static CliException CardsDoNotRebuild(string name) =>
+        Runtime($"the cards presented do not rebuild the key of operator card set '{name}' (its check value does not match): " +
+                "a card was altered by someone who knew its passphrase, or the world's description of the set was replaced");
+
+    public static CliException WrongCardPassphrase(string name, string card, string path) =>
+        Runtime($"wrong passphrase for {card} of operator card set '{name}' ({path}), or the card was altered; nothing was changed");
+
+    public static CliException BadSubcommand(string verb, string? given, IEnumerable<string> subcommands) =>
+        Usage(given is null
+            ? $"{verb} needs a subcommand: {List(subcommands)} (see {verb} -h)"
+            : $"unknown {verb} subcommand '{Shorten(given)}' (expected one of: {List(subcommands)})");
+
+    public static CliException SubcommandNeeds(string verb, string subcommand, string what) =>
+        Usage($"{verb} {subcommand} needs {what}");
+
+    public static CliException OptionNotForSubcommand(string option, string verb, string subcommand) =>
+        Usage($"{option} is not used with '{verb} {subcommand}'");
+
+    public static CliException CardDirectoryCount(int given, int cards) =>
+        Usage(given == 0
+            ? "cardset new needs --card-dir DIR: where to write the cards (once for all, or once per card)"
+            : $"give --card-dir once (all cards in it) or {cards} times (card i in the i-th), not {given} times");
+
+    public static CliException CardRefused(string name, string path, string why) =>
+        Runtime($"{path} cannot be used as a card of operator card set '{name}': {why}");
 }

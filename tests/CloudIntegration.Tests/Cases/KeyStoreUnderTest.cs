@@ -25,7 +25,8 @@ public abstract class KeyStoreUnderTest
     public override string ToString() => Name;
 
     /// <summary>Every store the suite runs against. A store whose software is not installed fails, saying what to install.</summary>
-    public static IReadOnlyList<KeyStoreUnderTest> All { get; } = [new SoftwareWorldModule(), new SoftHsmToken()];
+    public static IReadOnlyList<KeyStoreUnderTest> All { get; } =
+        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet(), new SoftHsmToken()];
 }
 
 /// <summary>The embedded Security World, module protection.</summary>

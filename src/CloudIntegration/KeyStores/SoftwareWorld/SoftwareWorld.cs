@@ -184,5 +184,6 @@ public sealed class SoftwareWorld : IKeyStore
     {
         CryptographicOperations.ZeroMemory(_headerKey);
         _worldKey.Dispose();
+        (_unlocker as IDisposable)?.Dispose();
     }
 }

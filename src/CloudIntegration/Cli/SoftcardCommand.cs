@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CloudIntegration.Errors;
+using CloudIntegration.Keys;
+using CloudIntegration.KeyStores.SoftwareWorld;
+using CloudIntegration.KeyStores.SoftwareWorld.Protections;
+
+namespace CloudIntegration.Cli;
+
+/// <summary><c>softcard new NAME</c>, <c>softcard passphrase NAME</c>, <c>softcard list</c>.</summary>
+public static class SoftcardCommand
+{
+    static readonly OptionSpec Help = new("-h", "help", null, "show this help and exit");
+    static readonly OptionSpec PassphraseFile = new(null, "passphrase-file", "FILE",
+        "read the passphrases from FILE, one per line in the order asked, instead of a terminal prompt or standard input");
+    static readonly List<OptionSpec> Options = [Help, PassphraseFile];
+
+    public static int Run(string[] argv, ToolEnvironment env)
+    {
+        var args = ParsedArguments.Parse(argv, Options);
+        if (args.Has(Help))
+        {
+            env.Out.Write(HelpText(env.ProgramName));
+            return ExitCodes.Success;
+        }
+        var (subcommand, name) = Subcommand(args, "softcard", ["new", "passphrase", "list"]);
+        var root = KeyStoreSelection.WorldRoot(env);
+        switch (subcommand)
+        {
+            case "new":
+            {
+                if (Softcard.Load(root, name!) is not null) throw Fail.SoftcardExists(name!, Softcard.PathFor(root, name!));
+                using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
+                var passphrase = PassphraseKdf.ReadNew(secrets, $"softcard '{name}'", env.Err);
+                Softcard softcard;
+                try
+                {
+                    WorldDirectory.OpenOrCreate(root, env.Err);
+                    softcard = Softcard.Create(root, name!, passphrase);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(passphrase);
+                }
+                env.Out.WriteLine($"created softcard '{softcard.Name}' (identifier {softcard.Id}) in {softcard.Path_}");
+                env.Out.WriteLine($"protect a new key with it: {env.ProgramName} -S {softcard.Name} PROVIDER KEYNAME ...");
+                return ExitCodes.Success;
+            }
+            case "passphrase":
+            {
+                var softcard = Softcard.Load(root, name!) ?? throw Fail.SoftcardNotFound(name!, Softcard.PathFor(root, name!));
+                using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
+                var old = PassphraseKdf.ReadExisting(secrets, $"softcard '{name}'");
+                try
+                {
+                    softcard.ChangePassphrase(old, () => PassphraseKdf.ReadNew(secrets, $"softcard '{name}'", env.Err));
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(old);
+                }
+                env.Out.WriteLine($"changed the passphrase of softcard '{name}'; the keys it protects are unchanged");
+                return ExitCodes.Success;
+            }
+            default:
+            {
+                var failed = false;
+                var softcards = Softcard.LoadAll(root, e => { env.Err.WriteLine("warning: " + e.Message); failed = true; });
+                var keys = ProtectedKeys(root, env);
+                if (softcards.Count == 0) env.Out.WriteLine("no softcards in " + Softcard.Directory_(root));
+                foreach (var softcard in softcards)
+                {
+                    env.Out.WriteLine($"softcard '{softcard.Name}' (identifier {softcard.Id}, created {Date(softcard.Created)}): " +
+                                      Protects(keys, Protection.Softcard(softcard.Name)));
+                }
+                return failed ? ExitCodes.Failure : ExitCodes.Success;
+            }
+        }
+    }
+
+    static string HelpText(string program) => $"""
+        usage: {program} softcard new NAME [--passphrase-file FILE]
+               {program} softcard passphrase NAME [--passphrase-file FILE]
+               {program} softcard list
+
+        A softcard is a passphrase that protects keys. 'new' makes a random 32-byte softcard secret, seals it under
+        the passphrase (PBKDF2-HMAC-SHA256, {PassphraseKdf.Iterations:N0} iterations, AES-256-GCM) and keeps it in the world
+        as softcards/NAME.softcard. Keys generated with -S NAME are sealed under a key derived from both the world key
+        and the softcard secret: the world directory alone, or the passphrase alone, opens none of them. Every export
+        of such a key asks for the passphrase. 'passphrase' changes it (asks the old one, then the new one); no key
+        file changes. 'list' shows each softcard and the keys it protects.
+
+        Passphrases: at least {PassphraseKdf.MinimumCharacters} characters. On a terminal they are asked with echo off, a new one twice.
+        For automation give --passphrase-file FILE, or pipe them on standard input: one per line, in the order asked
+        ('new': the new passphrase; 'passphrase': the old one, then the new one). Never on the command line.
+
+        NAME: 1 to 64 characters of A-Z a-z 0-9 . _ -, not starting with '.' or '-'.
+
+        options:
+          -h, --help              show this help and exit
+          --passphrase-file FILE  read the passphrases from FILE
+
+        """;
+
+    /// <summary>The subcommand and, for those that take one, the validated name.</summary>
+    internal static (string Subcommand, string? Name) Subcommand(ParsedArguments args, string verb, string[] subcommands)
+    {
+        var positionals = args.Positionals;
+        if (positionals.Count == 0 || !subcommands.Contains(positionals[0]))
+        {
+            throw Fail.BadSubcommand(verb, positionals.Count == 0 ? null : positionals[0], subcommands);
+        }
+        var subcommand = positionals[0];
+        var wantsName = subcommand != "list";
+        if (positionals.Count > (wantsName ? 2 : 1)) throw Fail.TooManyArguments(positionals[wantsName ? 2 : 1]);
+        if (!wantsName) return (subcommand, null);
+        if (positionals.Count < 2) throw Fail.SubcommandNeeds(verb, subcommand, $"the NAME of the {verb}");
+        var name = positionals[1];
+        if (!KeyName.IsValid(name)) throw Fail.InvalidProtectionName(verb, name);
+        return (subcommand, name);
+    }
+
+    /// <summary>The keys of the world, by the protection that guards them. No secret is read; no file is created.</summary>
+    internal static ILookup<Protection, string> ProtectedKeys(string root, ToolEnvironment env)
+    {
+        if (WorldDirectory.OpenExisting(root) is not { } directory || !File.Exists(directory.WorldKeyPath))
+        {
+            return Array.Empty<(Protection, string)>().ToLookup(k => k.Item1, k => k.Item2);
+        }
+        try
+        {
+            using var world = SoftwareWorld.Open(root, SoftwareWorld.ModuleNumber, new ModuleOnlyUnlocker(), env.Err);
+            return world.List().ToLookup(k => k.Protection, k => k.Name.Value);
+        }
+        catch (CliException e)
+        {
+            env.Err.WriteLine($"warning: the keys of the world cannot all be listed ({e.Message})");
+            return Array.Empty<(Protection, string)>().ToLookup(k => k.Item1, k => k.Item2);
+        }
+    }
+
+    internal static string Protects(ILookup<Protection, string> keys, Protection protection) =>
+        keys[protection].ToList() is { Count: > 0 } names ? "protects " + string.Join(", ", names) : "protects no key";
+
+    internal static string Date(DateTimeOffset when) => when.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+}

@@ -82,7 +82,7 @@ public static class HelpText
         const int column = 28;
         var lines = Wrap(help, 100 - column);
         text.Append("  ").Append(name.PadRight(column - 2));
-        if (name.Length > column - 3) text.AppendLine().Append(new string(' ', column));
+        if (name.Length >= column - 3) text.AppendLine().Append(new string(' ', column));
         text.AppendLine(lines[0]);
         foreach (var line in lines.Skip(1)) text.Append(new string(' ', column)).AppendLine(line);
     }

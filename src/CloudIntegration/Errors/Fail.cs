@@ -95,7 +95,7 @@ public static class Fail
         Usage($"key '{keyName}' is protected by {actual}, not by {requested} (give the matching protection option)");
 
     public static CliException ProtectionNotAvailable(string option) =>
-        Runtime($"{option} protection is not available yet in this build (use -M, module protection)");
+        Runtime($"this command does not unlock {option} protection (export the key with {option} and its passphrase or cards)");
 
     // ---- files --------------------------------------------------------------------------------------------------
     public static CliException WrapKeyFile(string path, string problem) =>

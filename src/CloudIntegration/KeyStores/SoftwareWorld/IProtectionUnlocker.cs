@@ -13,7 +13,9 @@ public interface IProtectionUnlocker
     byte[] Unlock(Protection protection, KeyName forKey);
 }
 
-/// <summary>Module protection only: the world key alone protects the key.</summary>
+/// <summary>
+/// For commands that open the world but never use a protected key (creating a softcard, say): module protection only.
+/// </summary>
 public sealed class ModuleOnlyUnlocker : IProtectionUnlocker
 {
     public byte[] Unlock(Protection protection, KeyName forKey) => protection.Kind switch

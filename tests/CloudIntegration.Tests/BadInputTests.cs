@@ -57,7 +57,7 @@ public sealed class BadInputTests
 
     public static TheoryData<string, Func<Scratch, string>, string> WrapKeyErrors() => new()
     {
-        { "missing file", s => s.Path_("nope.der"), "does not exist" },
+        { "missing file", s => s.PathOf("nope.der"), "does not exist" },
         { "directory", s => s.Dir("adir"), "is a directory" },
         { "empty file", s => s.Write("empty.der", []), "is empty" },
         { "garbage", s => s.Write("garbage.bin", [0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), "is not a public key or certificate" },

@@ -139,7 +139,7 @@ public static class CardSetCommand
         var failed = false;
         var sets = CardSet.LoadAll(root, e => { env.Err.WriteLine("warning: " + e.Message); failed = true; });
         var keys = SoftcardCommand.ProtectedKeys(root, env);
-        if (sets.Count == 0) env.Out.WriteLine("no operator card sets in " + CardSet.Directory_(root));
+        if (sets.Count == 0) env.Out.WriteLine("no operator card sets in " + CardSet.DirectoryOf(root));
         foreach (var set in sets)
         {
             env.Out.WriteLine($"operator card set '{set.Name}' ({set.Quorum} of {set.Count} cards, identifier {set.Id}, " +

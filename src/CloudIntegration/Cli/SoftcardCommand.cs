@@ -42,7 +42,7 @@ public static class SoftcardCommand
                 {
                     CryptographicOperations.ZeroMemory(passphrase);
                 }
-                env.Out.WriteLine($"created softcard '{softcard.Name}' (identifier {softcard.Id}) in {softcard.Path_}");
+                env.Out.WriteLine($"created softcard '{softcard.Name}' (identifier {softcard.Id}) in {softcard.FilePath}");
                 env.Out.WriteLine($"protect a new key with it: {env.ProgramName} -S {softcard.Name} PROVIDER KEYNAME ...");
                 return ExitCodes.Success;
             }
@@ -67,7 +67,7 @@ public static class SoftcardCommand
                 var failed = false;
                 var softcards = Softcard.LoadAll(root, e => { env.Err.WriteLine("warning: " + e.Message); failed = true; });
                 var keys = ProtectedKeys(root, env);
-                if (softcards.Count == 0) env.Out.WriteLine("no softcards in " + Softcard.Directory_(root));
+                if (softcards.Count == 0) env.Out.WriteLine("no softcards in " + Softcard.DirectoryOf(root));
                 foreach (var softcard in softcards)
                 {
                     env.Out.WriteLine($"softcard '{softcard.Name}' (identifier {softcard.Id}, created {Date(softcard.Created)}): " +

@@ -15,7 +15,7 @@ public sealed class ProviderKeyPair
     public required string PublicBase64 { get; init; }
     public int ModulusBytes => Bits / 8;
 
-    static readonly string Directory_ = Path.Combine(Path.GetTempPath(), "cit-provider-keys-" + Environment.ProcessId);
+    static readonly string DirectoryOf = Path.Combine(Path.GetTempPath(), "cit-provider-keys-" + Environment.ProcessId);
     static readonly Dictionary<int, Lazy<ProviderKeyPair>> Pairs = new()
     {
         [2048] = new(() => Make(2048)),
@@ -27,8 +27,8 @@ public sealed class ProviderKeyPair
 
     static ProviderKeyPair Make(int bits)
     {
-        Directory.CreateDirectory(Directory_);
-        var prefix = Path.Combine(Directory_, $"rsa{bits}");
+        Directory.CreateDirectory(DirectoryOf);
+        var prefix = Path.Combine(DirectoryOf, $"rsa{bits}");
         OpenSsl.Ok(["genpkey", "-algorithm", "RSA", "-pkeyopt", $"rsa_keygen_bits:{bits}", "-out", prefix + ".pem"]);
         OpenSsl.Ok(["pkey", "-in", prefix + ".pem", "-pubout", "-outform", "DER", "-out", prefix + ".pub.der"]);
         OpenSsl.Ok(["pkey", "-in", prefix + ".pem", "-pubout", "-out", prefix + ".pub.pem"]);

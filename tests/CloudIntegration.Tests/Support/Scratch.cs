@@ -11,7 +11,7 @@ public sealed class Scratch : IDisposable
 
     public string Root { get; }
 
-    public string Path_(string name) => Path.Combine(Root, name);
+    public string PathOf(string name) => Path.Combine(Root, name);
 
     public string Dir(string name)
     {

@@ -8,18 +8,18 @@ public static class WrapKeyFiles
 {
     public static string EcPublicKey(Scratch s)
     {
-        var priv = s.Path_("ec.pem");
+        var priv = s.PathOf("ec.pem");
         OpenSsl.Ok(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", priv]);
-        OpenSsl.Ok(["pkey", "-in", priv, "-pubout", "-out", s.Path_("ec.pub.pem")]);
-        return s.Path_("ec.pub.pem");
+        OpenSsl.Ok(["pkey", "-in", priv, "-pubout", "-out", s.PathOf("ec.pub.pem")]);
+        return s.PathOf("ec.pub.pem");
     }
 
     public static string SmallRsa(Scratch s)
     {
-        var priv = s.Path_("rsa1024.pem");
+        var priv = s.PathOf("rsa1024.pem");
         OpenSsl.Ok(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", priv]);
-        OpenSsl.Ok(["pkey", "-in", priv, "-pubout", "-outform", "DER", "-out", s.Path_("rsa1024.der")]);
-        return s.Path_("rsa1024.der");
+        OpenSsl.Ok(["pkey", "-in", priv, "-pubout", "-outform", "DER", "-out", s.PathOf("rsa1024.der")]);
+        return s.PathOf("rsa1024.der");
     }
 
     public static string Certificate(Scratch s, DateTimeOffset notBefore, DateTimeOffset notAfter)

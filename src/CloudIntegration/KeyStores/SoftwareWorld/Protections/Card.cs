@@ -17,7 +17,7 @@ public sealed class Card
 
     Card(string path, string cardSet, string cardSetId, int index, int quorum, int count, PassphraseSealedFile file)
     {
-        Path_ = path;
+        FilePath = path;
         CardSetName = cardSet;
         CardSetId = cardSetId;
         Index = index;
@@ -28,7 +28,7 @@ public sealed class Card
 
     readonly PassphraseSealedFile _file;
 
-    public string Path_ { get; }
+    public string FilePath { get; }
     public string CardSetName { get; }
     public string CardSetId { get; }
     /// <summary>1..N; also the x coordinate of the share.</summary>
@@ -110,7 +110,7 @@ public sealed class Card
     /// </summary>
     public byte[] Reseal(ReadOnlySpan<byte> oldPassphrase, Func<byte[]> readNewPassphrase, CardSet set)
     {
-        if (TryOpen(oldPassphrase) is not { } share) throw Errors.Fail.WrongCardPassphrase(set.Name, Label, Path_);
+        if (TryOpen(oldPassphrase) is not { } share) throw Errors.Fail.WrongCardPassphrase(set.Name, Label, FilePath);
         try
         {
             var newPassphrase = readNewPassphrase();

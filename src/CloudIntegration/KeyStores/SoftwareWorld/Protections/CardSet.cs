@@ -35,7 +35,7 @@ public sealed class CardSet
         Quorum = quorum;
         Count = count;
         _check = check;
-        Path_ = path;
+        FilePath = path;
     }
 
     readonly byte[] _check;
@@ -47,11 +47,11 @@ public sealed class CardSet
     public int Quorum { get; }
     /// <summary>N: how many cards there are.</summary>
     public int Count { get; }
-    public string Path_ { get; }
+    public string FilePath { get; }
 
-    public static string Directory_(string worldRoot) => Path.Combine(worldRoot, "cardsets");
+    public static string DirectoryOf(string worldRoot) => Path.Combine(worldRoot, "cardsets");
 
-    public static string PathFor(string worldRoot, string name) => Path.Combine(Directory_(worldRoot), name + Extension);
+    public static string PathFor(string worldRoot, string name) => Path.Combine(DirectoryOf(worldRoot), name + Extension);
 
     /// <summary>
     /// Creates card set <paramref name="name"/>: a fresh key split into <paramref name="count"/> cards, card i written
@@ -101,7 +101,7 @@ public sealed class CardSet
                 placed.Add(cardPaths[i]);
                 written(cardPaths[i]);
             }
-            AtomicFile.CreatePrivateDirectory(Directory_(worldRoot));
+            AtomicFile.CreatePrivateDirectory(DirectoryOf(worldRoot));
             Store(path, set.Encode(), Fail.CardSetExists(name, path));
             placed.Clear();
             return set;
@@ -177,7 +177,7 @@ public sealed class CardSet
     public static IReadOnlyList<CardSet> LoadAll(string worldRoot, Action<CliException> damaged)
     {
         var list = new List<CardSet>();
-        var directory = Directory_(worldRoot);
+        var directory = DirectoryOf(worldRoot);
         if (!Directory.Exists(directory)) return list;
         foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
         {

@@ -22,7 +22,7 @@ public sealed class Softcard
         Name = name;
         Id = id;
         Created = created;
-        Path_ = path;
+        FilePath = path;
         _file = file;
     }
 
@@ -31,11 +31,11 @@ public sealed class Softcard
     public string Name { get; }
     public string Id { get; }
     public DateTimeOffset Created { get; }
-    public string Path_ { get; }
+    public string FilePath { get; }
 
-    public static string Directory_(string worldRoot) => Path.Combine(worldRoot, "softcards");
+    public static string DirectoryOf(string worldRoot) => Path.Combine(worldRoot, "softcards");
 
-    public static string PathFor(string worldRoot, string name) => Path.Combine(Directory_(worldRoot), name + Extension);
+    public static string PathFor(string worldRoot, string name) => Path.Combine(DirectoryOf(worldRoot), name + Extension);
 
     /// <summary>Creates softcard <paramref name="name"/> with a fresh secret, or fails if one of that name exists.</summary>
     public static Softcard Create(string worldRoot, string name, ReadOnlySpan<byte> passphrase)
@@ -52,7 +52,7 @@ public sealed class Softcard
             var file = Seal(name, id, created, passphrase, secret);
             try
             {
-                AtomicFile.CreatePrivateDirectory(Directory_(worldRoot));
+                AtomicFile.CreatePrivateDirectory(DirectoryOf(worldRoot));
                 if (!AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly)) throw Fail.SoftcardExists(name, path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -101,7 +101,7 @@ public sealed class Softcard
     public static IReadOnlyList<Softcard> LoadAll(string worldRoot, Action<CliException> damaged)
     {
         var list = new List<Softcard>();
-        var directory = Directory_(worldRoot);
+        var directory = DirectoryOf(worldRoot);
         if (!Directory.Exists(directory)) return list;
         foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
         {
@@ -151,11 +151,11 @@ public sealed class Softcard
             }
             try
             {
-                AtomicFile.Write(Path_, file, AtomicFile.OwnerOnly);
+                AtomicFile.Write(FilePath, file, AtomicFile.OwnerOnly);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw Fail.StorageFailed(Path_, e.Message.TrimEnd('.'), e);
+                throw Fail.StorageFailed(FilePath, e.Message.TrimEnd('.'), e);
             }
         }
         finally

@@ -174,26 +174,8 @@ public sealed class CardSet
     }
 
     /// <summary>Every card set in the world, by name; a damaged description is reported through <paramref name="damaged"/>.</summary>
-    public static IReadOnlyList<CardSet> LoadAll(string worldRoot, Action<CliException> damaged)
-    {
-        var list = new List<CardSet>();
-        var directory = DirectoryOf(worldRoot);
-        if (!Directory.Exists(directory)) return list;
-        foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileNameWithoutExtension(path);
-            if (!KeyName.IsValid(name)) continue;
-            try
-            {
-                if (Load(worldRoot, name) is { } set) list.Add(set);
-            }
-            catch (CliException e)
-            {
-                damaged(e);
-            }
-        }
-        return list;
-    }
+    public static IReadOnlyList<CardSet> LoadAll(string worldRoot, Action<CliException> damaged) =>
+        NamedFiles.LoadAll(DirectoryOf(worldRoot), Extension, name => Load(worldRoot, name), damaged);
 
     /// <summary>Whether <paramref name="key"/> is this set's key (constant time).</summary>
     public bool Verifies(ReadOnlySpan<byte> key)

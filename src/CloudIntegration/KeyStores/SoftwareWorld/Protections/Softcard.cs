@@ -98,26 +98,8 @@ public sealed class Softcard
     }
 
     /// <summary>Every softcard in the world, by name; a damaged file is reported through <paramref name="damaged"/>.</summary>
-    public static IReadOnlyList<Softcard> LoadAll(string worldRoot, Action<CliException> damaged)
-    {
-        var list = new List<Softcard>();
-        var directory = DirectoryOf(worldRoot);
-        if (!Directory.Exists(directory)) return list;
-        foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileNameWithoutExtension(path);
-            if (!KeyName.IsValid(name)) continue;
-            try
-            {
-                if (Load(worldRoot, name) is { } softcard) list.Add(softcard);
-            }
-            catch (CliException e)
-            {
-                damaged(e);
-            }
-        }
-        return list;
-    }
+    public static IReadOnlyList<Softcard> LoadAll(string worldRoot, Action<CliException> damaged) =>
+        NamedFiles.LoadAll(DirectoryOf(worldRoot), Extension, name => Load(worldRoot, name), damaged);
 
     /// <summary>
     /// The softcard secret, pinned (the caller zeroes it). A wrong passphrase throws after the full key derivation

@@ -33,24 +33,10 @@ public sealed class TerminalPromptTests
         var c = ExportCases.All.First(x => x.Provider == "aws" && x.Algorithm == "RSAES_OAEP_SHA_1");
         var pair = ProviderKeyPair.Get(c.WrappingBits);
         var export = $"'{Tool.Executable}' -S desk-sc {string.Join(' ', c.Arguments("desk-key", pair.WrapKeyFile(c.Form)))}";
-        using (var terminal = new Terminal(export, environment, tool.WorkingDirectory))
-        {
-            terminal.Expect("passphrase for softcard 'desk-sc'");
-            terminal.TypeLine(Passphrase);
-            terminal.Expect("wrote desk-key-wrapped");
-            Assert.Equal(0, terminal.WaitForExit());
-            Assert.DoesNotContain(Passphrase, terminal.Transcript);
-        }
+        TypeSecret(export, environment, tool.WorkingDirectory, "passphrase for softcard 'desk-sc'", Passphrase, "wrote desk-key-wrapped", 0);
         ProviderOracle.Import(c, tool.WorkingDirectory, "desk-key", pair);
 
-        using (var terminal = new Terminal(export, environment, tool.WorkingDirectory))
-        {
-            terminal.Expect("passphrase for softcard 'desk-sc'");
-            terminal.TypeLine("not-the-passphrase");
-            terminal.Expect("error: wrong passphrase for softcard 'desk-sc'");
-            Assert.Equal(1, terminal.WaitForExit());
-            Assert.DoesNotContain("not-the-passphrase", terminal.Transcript);
-        }
+        TypeSecret(export, environment, tool.WorkingDirectory, "passphrase for softcard 'desk-sc'", "not-the-passphrase", "error: wrong passphrase for softcard 'desk-sc'", 1);
     }
 
     [Fact]
@@ -66,14 +52,19 @@ public sealed class TerminalPromptTests
         var pair = ProviderKeyPair.Get(c.WrappingBits);
         var export = $"'{Tool.Executable}' {string.Join(' ', c.Arguments("desk-key", pair.WrapKeyFile(c.Form)))}";
 
-        using (var terminal = new Terminal(export, environment, tool.WorkingDirectory))
-        {
-            terminal.Expect("PIN");
-            terminal.TypeLine(Pin);
-            terminal.Expect("wrote desk-key-wrapped");
-            Assert.Equal(0, terminal.WaitForExit());
-            Assert.DoesNotContain(Pin, terminal.Transcript);
-        }
+        TypeSecret(export, environment, tool.WorkingDirectory, "PIN", Pin, "wrote desk-key-wrapped", 0);
         ProviderOracle.Import(c, tool.WorkingDirectory, "desk-key", pair);
+    }
+
+    /// <summary>Runs <paramref name="command"/> on a terminal, types the secret at its prompt, and checks it was not shown.</summary>
+    static void TypeSecret(string command, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+                           string prompt, string secret, string expect, int exitCode)
+    {
+        using var terminal = new Terminal(command, environment, workingDirectory);
+        terminal.Expect(prompt);
+        terminal.TypeLine(secret);
+        terminal.Expect(expect);
+        Assert.Equal(exitCode, terminal.WaitForExit());
+        Assert.DoesNotContain(secret, terminal.Transcript);
     }
 }

@@ -150,13 +150,7 @@ public sealed class EmbeddedWorldTests
             WorldDirectory = Path.Combine(scratch.Root, "world"),
             WorkingDirectory = scratch.Dir("out" + i),
         }).ToList();
-        var processes = tools.Select(t => t.Start(Aws.Arguments("raced", Pair.WrapKeyFile(Aws.Form)))).ToList();
-        foreach (var p in processes)
-        {
-            var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, stderr);
-        }
+        Tool.RunConcurrently(tools, Aws.Arguments("raced", Pair.WrapKeyFile(Aws.Form)));
         var plaintexts = tools.Select(t => ProviderOracle.Import(Aws, t.WorkingDirectory, "raced", Pair)).ToList();
         Assert.All(plaintexts, p => Assert.Equal(plaintexts[0], p));
         Assert.Equal(["raced.key"], Directory.GetFiles(Path.Combine(scratch.Root, "world", "keys")).Select(Path.GetFileName));

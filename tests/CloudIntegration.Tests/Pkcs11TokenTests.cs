@@ -206,13 +206,7 @@ public sealed class Pkcs11TokenTests
         using var scratch = new Scratch();
         var hsm = SoftHsm.Create(scratch, "ceremony");
         var tools = Enumerable.Range(0, 3).Select(i => hsm.Configure(new Tool { WorldDirectory = Path.Combine(scratch.Root, "world"), WorkingDirectory = scratch.Dir("out" + i) })).ToList();
-        var processes = tools.Select(t => t.Start(AwsArgs("raced"))).ToList();
-        foreach (var p in processes)
-        {
-            var stderr = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, stderr);
-        }
+        Tool.RunConcurrently(tools, AwsArgs("raced"));
         var plaintexts = tools.Select(t => ProviderOracle.Import(Aws, t.WorkingDirectory, "raced", Pair)).ToList();
         Assert.All(plaintexts, p => Assert.Equal(plaintexts[0], p));
         Assert.Single(Regex.Matches(hsm.Pkcs11Tool("ceremony", "--list-objects").Stdout, "label:      raced"));

@@ -78,6 +78,21 @@ public sealed class Tool
         return process;
     }
 
+    /// <summary>Starts the same command in every tool at once, as separate processes, and requires each to succeed.</summary>
+    public static void RunConcurrently(IReadOnlyList<Tool> tools, string[] args)
+    {
+        var processes = tools.Select(t => t.Start(args)).ToList();
+        foreach (var p in processes)
+        {
+            using (p)
+            {
+                var stderr = p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                Xunit.Assert.True(p.ExitCode == 0, stderr);
+            }
+        }
+    }
+
     public ToolResult RunProcess(params string[] args)
     {
         using var process = Start(args);

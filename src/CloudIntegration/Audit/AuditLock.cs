@@ -36,7 +36,7 @@ public sealed class AuditLock : IDisposable
             }
             catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException)
             {
-                throw Fail.AuditWriteFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.AuditWriteFailed(path, e.Message.TrimEnd('.'), e);
             }
             catch (IOException e) when (IsHeldElsewhere(e) && clock.Elapsed < timeout)
             {
@@ -45,11 +45,11 @@ public sealed class AuditLock : IDisposable
             }
             catch (IOException e) when (IsHeldElsewhere(e))
             {
-                throw Fail.AuditLocked(path, (int)timeout.TotalSeconds);
+                throw RuntimeErrors.AuditLocked(path, (int)timeout.TotalSeconds);
             }
             catch (IOException e)
             {
-                throw Fail.AuditWriteFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.AuditWriteFailed(path, e.Message.TrimEnd('.'), e);
             }
         }
     }

@@ -107,7 +107,7 @@ public sealed class AuditTrail(string directory)
             // still seals, so one failed record does not leave the trail unusable. (A crash here is another matter:
             // 'audit verify' then reports the unsealed or incomplete last line.)
             Rollback(log, before, created);
-            throw Fail.AuditWriteFailed(LogPath, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.AuditWriteFailed(LogPath, e.Message.TrimEnd('.'), e);
         }
         finally
         {
@@ -142,17 +142,17 @@ public sealed class AuditTrail(string directory)
     (long Count, string Last) SealedEnd(Snapshot trail, ReadOnlySpan<byte> sealKey)
     {
         if (trail.IsEmpty) return (0, AuditHead.Genesis);
-        if (!trail.HeadExists) throw Fail.AuditBroken(Directory, "audit.head is missing");
-        if (!trail.LogExists) throw Fail.AuditBroken(Directory, "audit.log is missing");
-        var head = trail.Head ?? throw Fail.AuditBroken(Directory, "audit.head is not a valid head");
-        if (!head.SealIsValid(sealKey)) throw Fail.AuditBroken(Directory, "the seal of audit.head does not verify with this world's key");
-        if (trail.UnterminatedTail is not null) throw Fail.AuditBroken(Directory, $"line {trail.Lines.Count + 1} of audit.log is incomplete");
+        if (!trail.HeadExists) throw RuntimeErrors.AuditBroken(Directory, "audit.head is missing");
+        if (!trail.LogExists) throw RuntimeErrors.AuditBroken(Directory, "audit.log is missing");
+        var head = trail.Head ?? throw RuntimeErrors.AuditBroken(Directory, "audit.head is not a valid head");
+        if (!head.SealIsValid(sealKey)) throw RuntimeErrors.AuditBroken(Directory, "the seal of audit.head does not verify with this world's key");
+        if (trail.UnterminatedTail is not null) throw RuntimeErrors.AuditBroken(Directory, $"line {trail.Lines.Count + 1} of audit.log is incomplete");
         if (trail.Lines.Count != head.Entries)
         {
-            throw Fail.AuditBroken(Directory, $"audit.log has {trail.Lines.Count} lines, the head records {head.Entries}");
+            throw RuntimeErrors.AuditBroken(Directory, $"audit.log has {trail.Lines.Count} lines, the head records {head.Entries}");
         }
         var last = trail.Lines.Count == 0 ? AuditHead.Genesis : AuditHead.LineHash(trail.Lines[^1]);
-        if (last != head.Last) throw Fail.AuditBroken(Directory, $"line {trail.Lines.Count} of audit.log differs from the sealed head");
+        if (last != head.Last) throw RuntimeErrors.AuditBroken(Directory, $"line {trail.Lines.Count} of audit.log differs from the sealed head");
         return (head.Entries, last);
     }
 
@@ -164,7 +164,7 @@ public sealed class AuditTrail(string directory)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.AuditUnreadable(path, e.Message.TrimEnd('.'));
+            throw RuntimeErrors.AuditUnreadable(path, e.Message.TrimEnd('.'));
         }
     }
 }

@@ -73,7 +73,7 @@ public static class CeremonyAudit
         {
             Append(env, entry);
         }
-        catch (CliException e)
+        catch (ToolError e)
         {
             env.Err.WriteLine("warning: this refusal could not be recorded in the audit trail: " + e.Message);
         }

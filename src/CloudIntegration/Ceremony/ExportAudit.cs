@@ -27,7 +27,7 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
         {
             CeremonyAudit.CheckAppendable(env);
         }
-        catch (CliException)
+        catch (ToolError)
         {
             _trailFailed = true;
             throw;
@@ -58,17 +58,17 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
             var written = _created ? CeremonyAudit.Append(env, generate, export) : CeremonyAudit.Append(env, export);
             return written[^1];
         }
-        catch (Exception e) when (e is CliException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ToolError or IOException or UnauthorizedAccessException)
         {
             _trailFailed = true;
             foreach (var file in files) AtomicFile.TryDelete(file);
-            if (e is CliException cli) throw Fail.Runtime(cli.Message + "; the export's files were removed", cli);
-            throw Fail.AuditWriteFailed(CeremonyAudit.Trail(env).LogPath, e.Message.TrimEnd('.'), e);
+            if (e is ToolError cli) throw RuntimeErrors.Runtime(cli.Message + "; the export's files were removed", cli);
+            throw RuntimeErrors.AuditWriteFailed(CeremonyAudit.Trail(env).LogPath, e.Message.TrimEnd('.'), e);
         }
     }
 
     /// <summary>The export failed with <paramref name="error"/>: record the refusal (unless the trail itself failed).</summary>
-    public void Refused(CliException error)
+    public void Refused(ToolError error)
     {
         if (_trailFailed) return;
         CeremonyAudit.TryRecordRefusal(env, Entry(AuditEntry.Export, AuditEntry.Refused) with

@@ -26,18 +26,18 @@ public static class AuditCommand
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
-        if (argv.Length == 0) throw Fail.MissingSubcommand(Verb, Subcommands);
+        if (argv.Length == 0) throw UsageErrors.MissingSubcommand(Verb, Subcommands);
         if (argv[0] is "-h" or "--help") return Help(env);
-        if (!Subcommands.Contains(argv[0])) throw Fail.UnknownSubcommand(Verb, argv[0], Subcommands);
+        if (!Subcommands.Contains(argv[0])) throw UsageErrors.UnknownSubcommand(Verb, argv[0], Subcommands);
         var args = ParsedArguments.Parse(argv[1..], [ExportOptions.Help, Dir, ChainOnly]);
         if (args.Has(ExportOptions.Help)) return Help(env);
-        if (args.Positionals.Count != 0 || (argv[0] == "show" && args.Has(ChainOnly))) throw Fail.WrongArguments(Usage(env.ProgramName));
+        if (args.Positionals.Count != 0 || (argv[0] == "show" && args.Has(ChainOnly))) throw UsageErrors.WrongArguments(Usage(env.ProgramName));
 
         var ownTrail = args.Value(Dir) is null;
         var trail = new AuditTrail(args.Value(Dir) is { } dir ? Path.GetFullPath(dir, env.WorkingDirectory) : CeremonyAudit.Directory(env));
         // The live trail is read under its lock so the log and head belong together; a copy is read as it is.
         var snapshot = ownTrail && Directory.Exists(trail.Directory) ? trail.ReadLocked() : trail.Read();
-        if (snapshot.IsEmpty) throw Fail.NoAuditTrail(trail.Directory);
+        if (snapshot.IsEmpty) throw RuntimeErrors.NoAuditTrail(trail.Directory);
         return argv[0] == "show" ? Show(snapshot, env) : Verify(snapshot, args.Has(ChainOnly), env);
     }
 
@@ -64,7 +64,7 @@ public static class AuditCommand
         {
             if (AuditEntry.TryParse(snapshot.Lines[i]) is not { } e)
             {
-                text.Append($"line {i + 1}: not a valid entry: {Fail.Shorten(Encoding.UTF8.GetString(snapshot.Lines[i]))}\n");
+                text.Append($"line {i + 1}: not a valid entry: {ErrorText.Shorten(Encoding.UTF8.GetString(snapshot.Lines[i]))}\n");
                 continue;
             }
             text.Append($"#{e.Seq}  {KeyFacts.Time(e.Time, "yyyy-MM-dd HH:mm:ss")}Z  {e.Event} {e.Outcome}  by {e.User} on {e.Host} ({e.Tool})\n");

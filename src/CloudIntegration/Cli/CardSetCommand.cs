@@ -35,7 +35,7 @@ public static class CardSetCommand
                 "passphrase" => option == Card || option == PassphraseFile,
                 _ => false,
             };
-            if (!allowed) throw Fail.OptionNotForSubcommand("--" + option.Long, "cardset", subcommand);
+            if (!allowed) throw UsageErrors.OptionNotForSubcommand("--" + option.Long, "cardset", subcommand);
         }
         var root = KeyStoreSelection.WorldRoot(env);
         return subcommand switch
@@ -50,19 +50,19 @@ public static class CardSetCommand
     {
         var count = Number(args, Cards);
         var quorum = Number(args, Quorum);
-        if (count < 1 || count > CardSet.MaxCards) throw Fail.InvalidCardSetSize($"--cards {count} is out of range");
-        if (quorum < 1 || quorum > count) throw Fail.InvalidCardSetSize($"--quorum {quorum} does not fit --cards {count}");
+        if (count < 1 || count > CardSet.MaxCards) throw UsageErrors.InvalidCardSetSize($"--cards {count} is out of range");
+        if (quorum < 1 || quorum > count) throw UsageErrors.InvalidCardSetSize($"--quorum {quorum} does not fit --cards {count}");
         var directories = args.Values(CardDir).Select(d => Path.GetFullPath(d, env.WorkingDirectory)).ToList();
         if (directories.Count != 1 && directories.Count != count)
         {
-            throw Fail.CardDirectoryCount(directories.Count, count);
+            throw UsageErrors.CardDirectoryCount(directories.Count, count);
         }
         var cardPaths = Enumerable.Range(1, count)
             .Select(i => Path.Combine(directories.Count == 1 ? directories[0] : directories[i - 1], KeyStores.SoftwareWorld.Protections.Card.FileName(name, i, count)))
             .ToList();
 
-        if (CardSet.Load(root, name) is not null) throw Fail.CardSetExists(name, CardSet.PathFor(root, name));
-        foreach (var path in cardPaths) if (File.Exists(path)) throw Fail.CardFileExists(path);
+        if (CardSet.Load(root, name) is not null) throw RuntimeErrors.CardSetExists(name, CardSet.PathFor(root, name));
+        foreach (var path in cardPaths) if (File.Exists(path)) throw RuntimeErrors.CardFileExists(path);
         using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
 
         WorldDirectory.OpenOrCreate(root, env.Err);
@@ -79,7 +79,7 @@ public static class CardSetCommand
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw Fail.StorageFailed(directory, e.Message.TrimEnd('.'), e);
+                    throw RuntimeErrors.StorageFailed(directory, e.Message.TrimEnd('.'), e);
                 }
             }
             set = CardSet.Create(root, name, quorum, count, cardPaths,
@@ -103,13 +103,13 @@ public static class CardSetCommand
 
     static int ChangePassphrase(string name, ParsedArguments args, string root, ToolEnvironment env)
     {
-        var set = CardSet.Load(root, name) ?? throw Fail.CardSetNotFound(name, CardSet.PathFor(root, name));
-        if (args.Values(Card) is not [var given]) throw Fail.SubcommandNeeds("cardset", "passphrase", "exactly one --card PATH: the card whose passphrase changes");
+        var set = CardSet.Load(root, name) ?? throw RuntimeErrors.CardSetNotFound(name, CardSet.PathFor(root, name));
+        if (args.Values(Card) is not [var given]) throw UsageErrors.SubcommandNeeds("cardset", "passphrase", "exactly one --card PATH: the card whose passphrase changes");
         var path = Path.GetFullPath(given, env.WorkingDirectory);
-        if (!KeyStores.SoftwareWorld.Protections.Card.TryRead(path, out var card, out var problem)) throw Fail.CardRefused(name, path, problem);
+        if (!KeyStores.SoftwareWorld.Protections.Card.TryRead(path, out var card, out var problem)) throw RuntimeErrors.CardRefused(name, path, problem);
         if (card!.CardSetName != set.Name || card.CardSetId != set.Id)
         {
-            throw Fail.CardRefused(name, path, $"it is a card of another operator card set ('{card.CardSetName}', identifier {card.CardSetId})");
+            throw RuntimeErrors.CardRefused(name, path, $"it is a card of another operator card set ('{card.CardSetName}', identifier {card.CardSetId})");
         }
         using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
         var old = PassphraseKdf.ReadExisting(secrets, $"{card.Label} of operator card set '{name}'");
@@ -128,7 +128,7 @@ public static class CardSetCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
         }
         env.Out.WriteLine($"changed the passphrase of {card.Label} of operator card set '{name}' ({path}); the other cards and the keys are unchanged");
         return ExitCodes.Success;
@@ -150,10 +150,10 @@ public static class CardSetCommand
 
     static int Number(ParsedArguments args, OptionSpec option)
     {
-        if (args.Value(option) is not { } text) throw Fail.SubcommandNeeds("cardset", "new", $"--{option.Long} {option.ValueName}");
+        if (args.Value(option) is not { } text) throw UsageErrors.SubcommandNeeds("cardset", "new", $"--{option.Long} {option.ValueName}");
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
-            throw Fail.InvalidCardSetSize($"--{option.Long} '{Fail.Shorten(text)}' is not a number");
+            throw UsageErrors.InvalidCardSetSize($"--{option.Long} '{ErrorText.Shorten(text)}' is not a number");
         }
         return value;
     }

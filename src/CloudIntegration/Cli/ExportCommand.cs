@@ -45,7 +45,7 @@ public static class ExportCommand
             using var store = KeyStoreSelection.Open(plan, env);
             return Export(store, plan, wrappingKey, outputDirectory, audit, warnings, env);
         }
-        catch (CliException e)
+        catch (ToolError e)
         {
             audit.Refused(e);
             throw;
@@ -87,9 +87,9 @@ public static class ExportCommand
             {
                 store.Destroy(key);
             }
-            catch (CliException cleanup)
+            catch (ToolError cleanup)
             {
-                throw Fail.Runtime($"{original.Message}; also, the key generated for this export could not be removed ({cleanup.Message})", original);
+                throw RuntimeErrors.Runtime($"{original.Message}; also, the key generated for this export could not be removed ({cleanup.Message})", original);
             }
             throw;
         }
@@ -113,20 +113,20 @@ public static class ExportCommand
     {
         if (plan.RequestedKeyType is { } requested && requested != key.Type)
         {
-            throw Fail.StoredKeyTypeMismatch(key.Name.Value, key.Type.Name, requested.Name);
+            throw UsageErrors.StoredKeyTypeMismatch(key.Name.Value, key.Type.Name, requested.Name);
         }
         if (!plan.Provider.KeyTypes.Contains(key.Type))
         {
-            throw Fail.StoredKeyNotForProvider(key.Name.Value, key.Type.Name, plan.Provider.Name, plan.Provider.KeyTypes.Select(t => t.Name));
+            throw UsageErrors.StoredKeyNotForProvider(key.Name.Value, key.Type.Name, plan.Provider.Name, plan.Provider.KeyTypes.Select(t => t.Name));
         }
         if (key.Protection != plan.Protection)
         {
-            throw Fail.KeyProtectedOtherwise(key.Name.Value, key.Protection, plan.Protection);
+            throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), plan.Protection.DescribeAsGiven(), key.Protection.HowToGive());
         }
     }
 
     static void CheckOutputDirectory(string directory)
     {
-        if (!Directory.Exists(directory)) throw Fail.OutputFailed(directory, "the output directory does not exist");
+        if (!Directory.Exists(directory)) throw RuntimeErrors.OutputFailed(directory, "the output directory does not exist");
     }
 }

@@ -28,9 +28,9 @@ public sealed record ExportPlan(
         if (positionals.Count < 3)
         {
             string[] names = ["provider", "keyName", "wrapKey"];
-            throw Fail.MissingArguments(usage, names.Skip(positionals.Count));
+            throw UsageErrors.MissingArguments(usage, names.Skip(positionals.Count));
         }
-        if (positionals.Count > 4) throw Fail.TooManyArguments(positionals[4]);
+        if (positionals.Count > 4) throw UsageErrors.TooManyArguments(positionals[4]);
 
         var provider = providers.Parse(positionals[0]);
         var keyName = KeyName.Parse(positionals[1]);
@@ -41,7 +41,7 @@ public sealed record ExportPlan(
             keyType = KeyType.Parse(typeName);
             if (!provider.KeyTypes.Contains(keyType))
             {
-                throw Fail.KeyTypeNotSupported(keyType.Name, provider.Name, provider.KeyTypes.Select(t => t.Name));
+                throw UsageErrors.KeyTypeNotSupported(keyType.Name, provider.Name, provider.KeyTypes.Select(t => t.Name));
             }
         }
 
@@ -56,13 +56,13 @@ public sealed record ExportPlan(
     {
         if (!provider.TakesWrapAlgorithm)
         {
-            if (given is not null) throw Fail.WrapAlgorithmNotAllowed(provider.Name, given);
+            if (given is not null) throw UsageErrors.WrapAlgorithmNotAllowed(provider.Name, given);
             return provider.ImplicitAlgorithm!;
         }
         var supported = provider.WrapAlgorithms.Select(a => a.Name);
-        if (given is null) throw Fail.WrapAlgorithmMissing(provider.Name, supported);
+        if (given is null) throw UsageErrors.WrapAlgorithmMissing(provider.Name, supported);
         var algorithm = WrapAlgorithm.Parse(given);
-        if (!provider.WrapAlgorithms.Contains(algorithm)) throw Fail.WrapAlgorithmNotSupported(algorithm.Name, provider.Name, supported);
+        if (!provider.WrapAlgorithms.Contains(algorithm)) throw UsageErrors.WrapAlgorithmNotSupported(algorithm.Name, provider.Name, supported);
         return algorithm;
     }
 
@@ -70,18 +70,18 @@ public sealed record ExportPlan(
     {
         if (!provider.NeedsAzureKek)
         {
-            if (kek is not null) throw Fail.AzureKekNotAllowed(provider.Name);
+            if (kek is not null) throw UsageErrors.AzureKekNotAllowed(provider.Name);
             return null;
         }
-        if (kek is null) throw Fail.AzureKekMissing(provider.Name);
-        if (!MicrosoftAzure.IsKeyIdentifier(kek, out _, out _)) throw Fail.AzureKekMalformed(kek);
+        if (kek is null) throw UsageErrors.AzureKekMissing(provider.Name);
+        if (!MicrosoftAzure.IsKeyIdentifier(kek, out _, out _)) throw UsageErrors.AzureKekMalformed(kek);
         return kek;
     }
 
     /// <summary>-m as given: a module number, or for a PKCS#11 library also a token label or serial.</summary>
     static string? ParseSelector(string? module)
     {
-        if (module is not null && (module.Length == 0 || module.Any(char.IsControl))) throw Fail.InvalidModule(module);
+        if (module is not null && (module.Length == 0 || module.Any(char.IsControl))) throw UsageErrors.InvalidModule(module);
         return module;
     }
 
@@ -91,7 +91,7 @@ public sealed record ExportPlan(
         if (module is null) return 1;
         if (!int.TryParse(module, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
         {
-            throw Fail.InvalidModule(module);
+            throw UsageErrors.InvalidModule(module);
         }
         return number;
     }
@@ -111,12 +111,12 @@ public sealed record ExportPlan(
         if (args.Value(ExportOptions.CardSet) is { } cardSet) chosen.Add(("-O/--ocs", Protection.CardSet(cardSet)));
         if (args.Value(ExportOptions.Softcard) is { } softcard) chosen.Add(("-S/--softcard", Protection.Softcard(softcard)));
         if (args.Has(ExportOptions.ModuleProtection)) chosen.Add(("-M/--module-protection", Protection.Module));
-        if (chosen.Count > 1) throw Fail.ConflictingProtection(chosen[0].Option, chosen[1].Option);
+        if (chosen.Count > 1) throw UsageErrors.ConflictingProtection(chosen[0].Option, chosen[1].Option);
         if (chosen.Count == 0) return Protection.Module;
         var protection = chosen[0].Protection;
         if (protection.Name is { } name && !KeyName.IsValid(name))
         {
-            throw Fail.Usage($"invalid {chosen[0].Option} name '{Fail.Shorten(name)}' (expected 1 to 64 characters of A-Z a-z 0-9 . _ -)");
+            throw UsageErrors.Usage($"invalid {chosen[0].Option} name '{ErrorText.Shorten(name)}' (expected 1 to 64 characters of A-Z a-z 0-9 . _ -)");
         }
         return protection;
     }

@@ -30,7 +30,7 @@ public static class InfoCommand
             env.Out.WriteLine("needs is supported. Otherwise the embedded Security World (CLOUD_INTEGRATION_WORLD). No PIN is asked for.");
             return ExitCodes.Success;
         }
-        if (args.Positionals.Count > 0) throw Fail.Usage($"unexpected argument '{Fail.Shorten(args.Positionals[0])}' (usage: {Usage(env.ProgramName)})");
+        if (args.Positionals.Count > 0) throw UsageErrors.Usage($"unexpected argument '{ErrorText.Shorten(args.Positionals[0])}' (usage: {Usage(env.ProgramName)})");
 
         if (Pkcs11Setup.Library(args, env) is { } library) PrintLibrary(TokenInventory.Survey(library), env.Out);
         else PrintWorld(KeyStoreSelection.WorldRoot(env), env.Out);

@@ -34,13 +34,13 @@ public static class KeysCommand
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
-        if (argv.Length == 0) throw Fail.MissingSubcommand(Verb, Subcommands);
+        if (argv.Length == 0) throw UsageErrors.MissingSubcommand(Verb, Subcommands);
         if (argv[0] is "-h" or "--help") return Help(env);
-        if (!Subcommands.Contains(argv[0])) throw Fail.UnknownSubcommand(Verb, argv[0], Subcommands);
+        if (!Subcommands.Contains(argv[0])) throw UsageErrors.UnknownSubcommand(Verb, argv[0], Subcommands);
         var args = ParsedArguments.Parse(argv[1..], Options);
         if (args.Has(ExportOptions.Help)) return Help(env);
         var expected = argv[0] == "list" ? 0 : 1;
-        if (args.Positionals.Count != expected) throw Fail.WrongArguments(Usage(env.ProgramName));
+        if (args.Positionals.Count != expected) throw UsageErrors.WrongArguments(Usage(env.ProgramName));
         var name = expected == 1 ? KeyName.Parse(args.Positionals[0]) : default;
         var module = ExportPlan.ParseModule(args.Value(ExportOptions.Module));
         var json = args.Has(ExportOptions.Json);
@@ -65,7 +65,7 @@ public static class KeysCommand
     static int Show(KeyName name, int module, ParsedArguments args, bool json, ToolEnvironment env)
     {
         using var store = KeyStoreSelection.Open(module, args, env);
-        var key = store.Find(name) ?? throw Fail.KeyNotFound(name.Value, store.Description);
+        var key = store.Find(name) ?? throw RuntimeErrors.KeyNotFound(name.Value, store.Description);
         var row = new KeyInventory.Row(key, ExportHistory.Of(key, CeremonyAudit.Trail(env).Entries()));
         env.Out.Write(json ? KeyInventory.ShowJson(row, store.Description) : KeyInventory.Details(row, store.Description));
         return ExitCodes.Success;
@@ -86,7 +86,7 @@ public static class KeysCommand
             entry = entry with { KeyStore = store.Description };
             CeremonyAudit.CheckAppendable(env);
             trailChecked = true;
-            var key = store.Find(name) ?? throw Fail.KeyNotFound(name.Value, store.Description);
+            var key = store.Find(name) ?? throw RuntimeErrors.KeyNotFound(name.Value, store.Description);
             entry = entry.About(key);
             if (!args.Has(Yes)) Confirm(key, env);
             store.Destroy(key);
@@ -106,7 +106,7 @@ public static class KeysCommand
                   $"audit entry {written.Seq}\n");
             return ExitCodes.Success;
         }
-        catch (CliException e) when (trailChecked && !destroyed)
+        catch (ToolError e) when (trailChecked && !destroyed)
         {
             CeremonyAudit.TryRecordRefusal(env, entry with { Outcome = AuditEntry.Refused, Error = e.Message, Time = DateTimeOffset.UtcNow });
             throw;
@@ -120,9 +120,9 @@ public static class KeysCommand
         {
             return CeremonyAudit.Append(env, entry)[^1];
         }
-        catch (CliException e)
+        catch (ToolError e)
         {
-            throw Fail.Runtime($"key '{entry.Key}' was destroyed, but {e.Message}", e);
+            throw RuntimeErrors.Runtime($"key '{entry.Key}' was destroyed, but {e.Message}", e);
         }
     }
 
@@ -135,7 +135,7 @@ public static class KeysCommand
         env.Err.Flush();
         var typed = env.In.ReadLine();
         if (!env.InputIsTerminal) env.Err.WriteLine();
-        if (typed?.Trim() != key.Name.Value) throw Fail.DestroyNotConfirmed(key.Name.Value);
+        if (typed?.Trim() != key.Name.Value) throw RuntimeErrors.DestroyNotConfirmed(key.Name.Value);
     }
 
     static int Help(ToolEnvironment env)

@@ -51,29 +51,29 @@ public sealed class ParsedArguments
             {
                 var eq = arg.IndexOf('=');
                 var name = eq < 0 ? arg : arg[..eq];
-                var option = options.FirstOrDefault(o => "--" + o.Long == name) ?? throw Fail.UnknownOption(name);
+                var option = options.FirstOrDefault(o => "--" + o.Long == name) ?? throw UsageErrors.UnknownOption(name);
                 if (option.ValueName is null)
                 {
-                    if (eq >= 0) throw Fail.Usage($"option {name} takes no value");
+                    if (eq >= 0) throw UsageErrors.Usage($"option {name} takes no value");
                     result.Add(option, "");
                 }
                 else if (eq >= 0) result.Add(option, arg[(eq + 1)..]);
                 else if (i + 1 < args.Count) result.Add(option, args[++i]);
-                else throw Fail.OptionNeedsValue(name, option.ValueName);
+                else throw UsageErrors.OptionNeedsValue(name, option.ValueName);
             }
             else if (arg.Length > 1 && arg[0] == '-' && !IsNegativeNumber(arg))
             {
                 var name = arg[..2];
-                var option = options.FirstOrDefault(o => o.Short == name) ?? throw Fail.UnknownOption(arg);
+                var option = options.FirstOrDefault(o => o.Short == name) ?? throw UsageErrors.UnknownOption(arg);
                 if (option.ValueName is null)
                 {
                     result.Add(option, "");
                     // Clustered flags such as -hM are rare in a key ceremony; refuse rather than guess.
-                    if (arg.Length > 2) throw Fail.UnknownOption(arg);
+                    if (arg.Length > 2) throw UsageErrors.UnknownOption(arg);
                 }
                 else if (arg.Length > 2) result.Add(option, arg[2..]);
                 else if (i + 1 < args.Count) result.Add(option, args[++i]);
-                else throw Fail.OptionNeedsValue(name, option.ValueName);
+                else throw UsageErrors.OptionNeedsValue(name, option.ValueName);
             }
             else
             {

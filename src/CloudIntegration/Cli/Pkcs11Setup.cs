@@ -16,7 +16,7 @@ public static class Pkcs11Setup
     public static string? Library(ParsedArguments args, ToolEnvironment env)
     {
         var given = args.Value(ExportOptions.Pkcs11Library);
-        if (given is { Length: 0 }) throw Fail.Usage("--pkcs11-library needs the path of a PKCS#11 library");
+        if (given is { Length: 0 }) throw UsageErrors.Usage("--pkcs11-library needs the path of a PKCS#11 library");
         var chosen = given ?? env.Variable(LibraryVariable);
         return string.IsNullOrEmpty(chosen) ? null : Path.GetFullPath(chosen, env.WorkingDirectory);
     }
@@ -24,7 +24,7 @@ public static class Pkcs11Setup
     /// <summary>Options that only make sense with a token are refused, not ignored, without one.</summary>
     public static void RejectWithoutLibrary(ParsedArguments args)
     {
-        if (args.Has(ExportOptions.PinFile)) throw Fail.Pkcs11OptionWithoutLibrary("--pin-file");
+        if (args.Has(ExportOptions.PinFile)) throw UsageErrors.Pkcs11OptionWithoutLibrary("--pin-file");
     }
 
     /// <summary>The token an export runs against, with the provider's algorithms for advice and the wrap to rehearse.</summary>

@@ -14,15 +14,15 @@ public static class Program
             if (args.Length > 0 && Commands.Find(args[0]) is { } command) return command.Run(args[1..], env);
             return ExportCommand.Run(args, env);
         }
-        catch (CliException e)
+        catch (ToolError e)
         {
             env.Err.WriteLine("error: " + e.Message);
-            return e.ExitCode;
+            return ExitCodes.For(e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug or an environment we did not foresee: still one line, and no stack trace to leak through logs.
-            env.Err.WriteLine($"error: unexpected failure ({e.GetType().Name}: {Fail.Shorten(e.Message)}); nothing was exported");
+            env.Err.WriteLine($"error: unexpected failure ({e.GetType().Name}: {ErrorText.Shorten(e.Message)}); nothing was exported");
             return ExitCodes.Failure;
         }
     }

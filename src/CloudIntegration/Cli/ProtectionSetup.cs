@@ -16,10 +16,10 @@ public static class ProtectionSetup
     {
         var softcard = args.Has(ExportOptions.Softcard);
         var cardSet = args.Has(ExportOptions.CardSet);
-        if (args.Has(ExportOptions.Card) && !cardSet) throw Fail.OptionNeedsProtection("--card", "-O CARDSET");
+        if (args.Has(ExportOptions.Card) && !cardSet) throw UsageErrors.OptionNeedsProtection("--card", "-O CARDSET");
         if (args.Has(ExportOptions.PassphraseFile) && !softcard && !cardSet)
         {
-            throw Fail.OptionNeedsProtection("--passphrase-file", "-S SOFTCARD or -O CARDSET");
+            throw UsageErrors.OptionNeedsProtection("--passphrase-file", "-S SOFTCARD or -O CARDSET");
         }
         var passphraseFile = args.Value(ExportOptions.PassphraseFile);
         return new ProtectionUnlocker(

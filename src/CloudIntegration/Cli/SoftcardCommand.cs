@@ -29,7 +29,7 @@ public static class SoftcardCommand
         {
             case "new":
             {
-                if (Softcard.Load(root, name!) is not null) throw Fail.SoftcardExists(name!, Softcard.PathFor(root, name!));
+                if (Softcard.Load(root, name!) is not null) throw RuntimeErrors.SoftcardExists(name!, Softcard.PathFor(root, name!));
                 using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
                 var passphrase = PassphraseKdf.ReadNew(secrets, $"softcard '{name}'", env.Err);
                 Softcard softcard;
@@ -48,7 +48,7 @@ public static class SoftcardCommand
             }
             case "passphrase":
             {
-                var softcard = Softcard.Load(root, name!) ?? throw Fail.SoftcardNotFound(name!, Softcard.PathFor(root, name!));
+                var softcard = Softcard.Load(root, name!) ?? throw RuntimeErrors.SoftcardNotFound(name!, Softcard.PathFor(root, name!));
                 using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
                 var old = PassphraseKdf.ReadExisting(secrets, $"softcard '{name}'");
                 try
@@ -108,15 +108,15 @@ public static class SoftcardCommand
         var positionals = args.Positionals;
         if (positionals.Count == 0 || !subcommands.Contains(positionals[0]))
         {
-            throw Fail.BadSubcommand(verb, positionals.Count == 0 ? null : positionals[0], subcommands);
+            throw UsageErrors.BadSubcommand(verb, positionals.Count == 0 ? null : positionals[0], subcommands);
         }
         var subcommand = positionals[0];
         var wantsName = subcommand != "list";
-        if (positionals.Count > (wantsName ? 2 : 1)) throw Fail.TooManyArguments(positionals[wantsName ? 2 : 1]);
+        if (positionals.Count > (wantsName ? 2 : 1)) throw UsageErrors.TooManyArguments(positionals[wantsName ? 2 : 1]);
         if (!wantsName) return (subcommand, null);
-        if (positionals.Count < 2) throw Fail.SubcommandNeeds(verb, subcommand, $"the NAME of the {verb}");
+        if (positionals.Count < 2) throw UsageErrors.SubcommandNeeds(verb, subcommand, $"the NAME of the {verb}");
         var name = positionals[1];
-        if (!KeyName.IsValid(name)) throw Fail.InvalidProtectionName(verb, name);
+        if (!KeyName.IsValid(name)) throw UsageErrors.InvalidProtectionName(verb, name);
         return (subcommand, name);
     }
 
@@ -132,7 +132,7 @@ public static class SoftcardCommand
             using var world = SoftwareWorld.Open(root, SoftwareWorld.ModuleNumber, new ModuleOnlyUnlocker(), env.Err);
             return world.List().ToLookup(k => k.Protection, k => k.Name.Value);
         }
-        catch (CliException e)
+        catch (ToolError e)
         {
             env.Err.WriteLine($"warning: the keys of the world cannot all be listed ({e.Message})");
             return Array.Empty<(Protection, string)>().ToLookup(k => k.Item1, k => k.Item2);

@@ -85,7 +85,7 @@ public sealed class LineSecretSource : SecretSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.Runtime($"the secrets file {path} cannot be read ({e.Message.TrimEnd('.')})");
+            throw RuntimeErrors.Runtime($"the secrets file {path} cannot be read ({e.Message.TrimEnd('.')})");
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class LineSecretSource : SecretSource
 
     public override byte[] Read(string prompt)
     {
-        if (_position >= _content.Length) throw Fail.Runtime($"{_origin} has no more lines; expected one for: {prompt}");
+        if (_position >= _content.Length) throw RuntimeErrors.Runtime($"{_origin} has no more lines; expected one for: {prompt}");
         var rest = _content.AsSpan(_position);
         var newline = rest.IndexOf((byte)'\n');
         var line = newline < 0 ? rest : rest[..newline];
@@ -132,7 +132,7 @@ public sealed class TerminalSecretSource(TextWriter prompts) : SecretSource
                     continue;
                 }
                 if (key.KeyChar == '\0' || char.IsControl(key.KeyChar)) continue;
-                if (length == MaxLength) throw Fail.Runtime($"the input for '{prompt}' is longer than {MaxLength} characters");
+                if (length == MaxLength) throw RuntimeErrors.Runtime($"the input for '{prompt}' is longer than {MaxLength} characters");
                 buffer[length++] = key.KeyChar;
             }
             prompts.WriteLine();
@@ -140,7 +140,7 @@ public sealed class TerminalSecretSource(TextWriter prompts) : SecretSource
         }
         catch (InvalidOperationException)
         {
-            throw Fail.Runtime("no terminal to ask for the secret; give a secrets file option or pipe the secrets on standard input");
+            throw RuntimeErrors.Runtime("no terminal to ask for the secret; give a secrets file option or pipe the secrets on standard input");
         }
         finally
         {

@@ -124,13 +124,13 @@ public static class AtomicFile
     }
 
     /// <summary>Turns an I/O failure into the one-line error the user sees.</summary>
-    public static CliException Describe(string path, Exception e) => e switch
+    public static ToolError Describe(string path, Exception e) => e switch
     {
-        UnauthorizedAccessException => Fail.OutputFailed(path, "permission denied", e),
-        DirectoryNotFoundException => Fail.OutputFailed(path, "the directory does not exist", e),
+        UnauthorizedAccessException => RuntimeErrors.OutputFailed(path, "permission denied", e),
+        DirectoryNotFoundException => RuntimeErrors.OutputFailed(path, "the directory does not exist", e),
         IOException io when io.HResult == 28 || io.Message.Contains("space", StringComparison.OrdinalIgnoreCase) =>
-            Fail.OutputFailed(path, "no space left on the device", e),
-        _ => Fail.OutputFailed(path, e.Message.TrimEnd('.'), e),
+            RuntimeErrors.OutputFailed(path, "no space left on the device", e),
+        _ => RuntimeErrors.OutputFailed(path, e.Message.TrimEnd('.'), e),
     };
 
     static partial class Native

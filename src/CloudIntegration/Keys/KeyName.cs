@@ -16,12 +16,12 @@ public readonly record struct KeyName
 
     public static KeyName Parse(string text)
     {
-        if (text.Length == 0) throw Fail.InvalidKeyName(text, "it is empty");
-        if (text.Length > MaxLength) throw Fail.InvalidKeyName(text, $"it is {text.Length} characters long");
-        if (text[0] is '.' or '-') throw Fail.InvalidKeyName(text, $"it starts with '{text[0]}'");
+        if (text.Length == 0) throw UsageErrors.InvalidKeyName(text, "it is empty");
+        if (text.Length > MaxLength) throw UsageErrors.InvalidKeyName(text, $"it is {text.Length} characters long");
+        if (text[0] is '.' or '-') throw UsageErrors.InvalidKeyName(text, $"it starts with '{text[0]}'");
         foreach (var c in text)
         {
-            if (!IsAllowed(c)) throw Fail.InvalidKeyName(text, $"'{(char.IsControl(c) ? '?' : c)}' is not allowed");
+            if (!IsAllowed(c)) throw UsageErrors.InvalidKeyName(text, $"'{(char.IsControl(c) ? '?' : c)}' is not allowed");
         }
         return new KeyName(text);
     }

@@ -52,7 +52,7 @@ public sealed class KeyType
 
     public static KeyType Parse(string name) =>
         All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw Fail.UnknownKeyType(name, All.Select(t => t.Name));
+        ?? throw UsageErrors.UnknownKeyType(name, All.Select(t => t.Name));
 
     public static KeyType? Find(string name) => All.FirstOrDefault(t => t.Name == name);
 

@@ -16,7 +16,8 @@ public readonly record struct Protection(ProtectionKind Kind, string? Name)
     {
         ProtectionKind.Module => "module",
         ProtectionKind.Softcard => "softcard:" + Name,
-        _ => "cardset:" + Name,
+        ProtectionKind.CardSet => "cardset:" + Name,
+        _ => throw Unknown(Kind),
     };
 
     public static Protection? Decode(string text)
@@ -38,8 +39,38 @@ public readonly record struct Protection(ProtectionKind Kind, string? Name)
     {
         ProtectionKind.Module => "module protection",
         ProtectionKind.Softcard => $"softcard '{Name}'",
-        _ => $"operator card set '{Name}'",
+        ProtectionKind.CardSet => $"operator card set '{Name}'",
+        _ => throw Unknown(Kind),
     };
+
+    /// <summary>How a key is said to be protected in a mismatch message: "module protected", "protected by softcard 'x'".</summary>
+    public string DescribeKey() => Kind switch
+    {
+        ProtectionKind.Module => "module protected",
+        ProtectionKind.Softcard or ProtectionKind.CardSet => "protected by " + Describe(),
+        _ => throw Unknown(Kind),
+    };
+
+    /// <summary>The protection as the command line gave it, with its option.</summary>
+    public string DescribeAsGiven() => Kind switch
+    {
+        ProtectionKind.Module => "module protection (no -S or -O)",
+        ProtectionKind.Softcard => $"softcard '{Name}' (-S {Name})",
+        ProtectionKind.CardSet => $"operator card set '{Name}' (-O {Name})",
+        _ => throw Unknown(Kind),
+    };
+
+    /// <summary>What to give on the command line to use this protection.</summary>
+    public string HowToGive() => Kind switch
+    {
+        ProtectionKind.Module => "give -M or no protection option",
+        ProtectionKind.Softcard => $"give -S {Name} (and its passphrase)",
+        ProtectionKind.CardSet => $"give -O {Name} and present a quorum of its cards",
+        _ => throw Unknown(Kind),
+    };
+
+    static ArgumentOutOfRangeException Unknown(ProtectionKind kind) =>
+        new(nameof(kind), kind, "unknown protection kind");
 
     public override string ToString() => Encode();
 }

@@ -20,7 +20,7 @@ public static class SoftwareConstructions
             var limit = request.Padding.MaxMessageBytes(request.WrappingKey.ModulusBytes);
             if (target.Length > limit)
             {
-                throw Fail.Runtime($"a {target.Length}-byte key does not fit {request.Padding.Describe()} under a " +
+                throw RuntimeErrors.Runtime($"a {target.Length}-byte key does not fit {request.Padding.Describe()} under a " +
                                    $"{request.WrappingKey.Bits}-bit wrapping key (at most {limit} bytes)");
             }
             return rsa.Encrypt(target, padding);

@@ -25,7 +25,7 @@ public sealed class WrapAlgorithm
 
     public static WrapAlgorithm Parse(string name) =>
         All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw Fail.UnknownWrapAlgorithm(name, All.Select(a => a.Name));
+        ?? throw UsageErrors.UnknownWrapAlgorithm(name, All.Select(a => a.Name));
 
     public override string ToString() => Name;
 }

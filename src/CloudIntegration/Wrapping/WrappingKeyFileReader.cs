@@ -20,23 +20,23 @@ static class WrappingKeyFileReader
         try
         {
             var info = new FileInfo(path);
-            if (Directory.Exists(path)) throw Fail.WrapKeyFile(path, "is a directory, not a key file");
-            if (!info.Exists) throw Fail.WrapKeyFile(path, "does not exist");
+            if (Directory.Exists(path)) throw RuntimeErrors.WrapKeyFile(path, "is a directory, not a key file");
+            if (!info.Exists) throw RuntimeErrors.WrapKeyFile(path, "does not exist");
             if (info.Length > MaxFileBytes)
             {
-                throw Fail.WrapKeyFile(path, $"is {info.Length} bytes; a public key or certificate is under {MaxFileBytes / 1024} KiB");
+                throw RuntimeErrors.WrapKeyFile(path, $"is {info.Length} bytes; a public key or certificate is under {MaxFileBytes / 1024} KiB");
             }
             data = File.ReadAllBytes(path);
         }
-        catch (CliException) { throw; }
+        catch (ToolError) { throw; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.WrapKeyFile(path, "cannot be read (" + e.Message + ")");
+            throw RuntimeErrors.WrapKeyFile(path, "cannot be read (" + e.Message + ")");
         }
 
         if (data.AsSpan().StartsWith("\uFEFF"u8)) data = data[3..];   // a UTF-8 byte-order mark from a Windows editor
-        if (data.Length == 0) throw Fail.WrapKeyFile(path, "is empty");
-        if (data.Length > MaxFileBytes) throw Fail.WrapKeyFile(path, "is too large for a public key or certificate");
+        if (data.Length == 0) throw RuntimeErrors.WrapKeyFile(path, "is empty");
+        if (data.Length > MaxFileBytes) throw RuntimeErrors.WrapKeyFile(path, "is too large for a public key or certificate");
 
         var text = TryAscii(data);
         if (text is not null && text.Contains("-----BEGIN ", StringComparison.Ordinal)) return FromPem(text, path, now);
@@ -48,16 +48,16 @@ static class WrappingKeyFileReader
     {
         var begin = text.IndexOf("-----BEGIN ", StringComparison.Ordinal);
         var labelEnd = text.IndexOf("-----", begin + 11, StringComparison.Ordinal);
-        if (labelEnd < 0) throw Fail.WrapKeyFile(path, "has a malformed PEM header");
+        if (labelEnd < 0) throw RuntimeErrors.WrapKeyFile(path, "has a malformed PEM header");
         var label = text[(begin + 11)..labelEnd];
         if (label.Contains("PRIVATE KEY", StringComparison.Ordinal))
         {
-            throw Fail.WrapKeyFile(path, "holds a private key; give the provider's public key or certificate " +
+            throw RuntimeErrors.WrapKeyFile(path, "holds a private key; give the provider's public key or certificate " +
                                          "(a wrapping key file never contains a private key)");
         }
         var footer = $"-----END {label}-----";
         var end = text.IndexOf(footer, labelEnd, StringComparison.Ordinal);
-        if (end < 0) throw Fail.WrapKeyFile(path, $"the PEM block '{label}' has no END line (the file is truncated)");
+        if (end < 0) throw RuntimeErrors.WrapKeyFile(path, $"the PEM block '{label}' has no END line (the file is truncated)");
         var body = text[(labelEnd + 5)..end];
         byte[] der;
         try
@@ -66,14 +66,14 @@ static class WrappingKeyFileReader
         }
         catch (FormatException)
         {
-            throw Fail.WrapKeyFile(path, $"the PEM block '{label}' is not valid base64");
+            throw RuntimeErrors.WrapKeyFile(path, $"the PEM block '{label}' is not valid base64");
         }
         return label switch
         {
             "PUBLIC KEY" => FromSpki(der, "PEM SubjectPublicKeyInfo", path),
             "RSA PUBLIC KEY" => WrappingPublicKey.FromRsaPublicKey(CheckWhole(der, path), "PEM RSA PUBLIC KEY", null, path),
             "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE" => FromCertificate(der, "PEM certificate", path, now),
-            _ => throw Fail.WrapKeyFile(path, $"holds a PEM '{label}'; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"),
+            _ => throw RuntimeErrors.WrapKeyFile(path, $"holds a PEM '{label}'; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"),
         };
     }
 
@@ -85,9 +85,9 @@ static class WrappingKeyFileReader
             DerShape.Spki => FromSpki(der, encoding + " SubjectPublicKeyInfo", path),
             DerShape.Certificate => FromCertificate(der, encoding + " certificate", path, now),
             DerShape.RsaPublicKey => WrappingPublicKey.FromRsaPublicKey(der, encoding + " RSA public key", null, path),
-            DerShape.PrivateKey => throw Fail.WrapKeyFile(path, "holds a private key; give the provider's public key or " +
+            DerShape.PrivateKey => throw RuntimeErrors.WrapKeyFile(path, "holds a private key; give the provider's public key or " +
                                                                "certificate (a wrapping key file never contains a private key)"),
-            _ => throw Fail.WrapKeyFile(path, "is not a public key or certificate (expected DER or PEM SubjectPublicKeyInfo, " +
+            _ => throw RuntimeErrors.WrapKeyFile(path, "is not a public key or certificate (expected DER or PEM SubjectPublicKeyInfo, " +
                                               "PEM RSA PUBLIC KEY, an X.509 certificate, or base64 of DER)"),
         };
     }
@@ -143,7 +143,7 @@ static class WrappingKeyFileReader
             AsnDecoder.ReadEncodedValue(der, AsnEncodingRules.BER, out _, out var contentLength, out var consumed);
             if (consumed < der.Length && der.AsSpan(consumed).IndexOfAnyExcept((byte)0) >= 0)
             {
-                throw Fail.WrapKeyFile(path, $"has {der.Length - consumed} unexpected bytes after the DER structure");
+                throw RuntimeErrors.WrapKeyFile(path, $"has {der.Length - consumed} unexpected bytes after the DER structure");
             }
             _ = contentLength;
             return der;
@@ -152,9 +152,9 @@ static class WrappingKeyFileReader
         {
             if (der.Length > 1 && der[0] == 0x30 && DeclaredLength(der) is { } declared && declared > der.Length)
             {
-                throw Fail.WrapKeyFile(path, $"is truncated: the DER structure declares {declared} bytes but the file has {der.Length}");
+                throw RuntimeErrors.WrapKeyFile(path, $"is truncated: the DER structure declares {declared} bytes but the file has {der.Length}");
             }
-            throw Fail.WrapKeyFile(path, "is not a public key or certificate (not valid DER, PEM or base64)");
+            throw RuntimeErrors.WrapKeyFile(path, "is not a public key or certificate (not valid DER, PEM or base64)");
         }
     }
 
@@ -177,14 +177,14 @@ static class WrappingKeyFileReader
             var oid = algorithm.ReadObjectIdentifier();
             if (!WrappingPublicKey.IsRsaEncryption(oid))
             {
-                throw Fail.WrapKeyFile(path, $"holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
+                throw RuntimeErrors.WrapKeyFile(path, $"holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
             }
             var bits = spki.ReadBitString(out _);
             return WrappingPublicKey.FromRsaPublicKey(bits, format, null, path);
         }
         catch (AsnContentException)
         {
-            throw Fail.WrapKeyFile(path, "the SubjectPublicKeyInfo is malformed");
+            throw RuntimeErrors.WrapKeyFile(path, "the SubjectPublicKeyInfo is malformed");
         }
     }
 
@@ -197,7 +197,7 @@ static class WrappingKeyFileReader
         }
         catch (CryptographicException)
         {
-            throw Fail.WrapKeyFile(path, "the X.509 certificate is malformed");
+            throw RuntimeErrors.WrapKeyFile(path, "the X.509 certificate is malformed");
         }
         using (cert)
         {
@@ -205,16 +205,16 @@ static class WrappingKeyFileReader
             var notAfter = cert.NotAfter.ToUniversalTime();
             if (now < notBefore)
             {
-                throw Fail.WrapKeyFile(path, $"the certificate is not valid until {notBefore:yyyy-MM-dd HH:mm:ss} UTC; check the system clock or get a current certificate");
+                throw RuntimeErrors.WrapKeyFile(path, $"the certificate is not valid until {notBefore:yyyy-MM-dd HH:mm:ss} UTC; check the system clock or get a current certificate");
             }
             if (now > notAfter)
             {
-                throw Fail.WrapKeyFile(path, $"the certificate expired on {notAfter:yyyy-MM-dd HH:mm:ss} UTC; download a current one from the provider");
+                throw RuntimeErrors.WrapKeyFile(path, $"the certificate expired on {notAfter:yyyy-MM-dd HH:mm:ss} UTC; download a current one from the provider");
             }
             var oid = cert.PublicKey.Oid.Value ?? "unknown";
             if (!WrappingPublicKey.IsRsaEncryption(oid))
             {
-                throw Fail.WrapKeyFile(path, $"the certificate holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
+                throw RuntimeErrors.WrapKeyFile(path, $"the certificate holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
             }
             return WrappingPublicKey.FromRsaPublicKey(cert.PublicKey.EncodedKeyValue.RawData, format, notAfter, path);
         }

@@ -57,13 +57,13 @@ public sealed class WrappingPublicKey
         }
         catch (CryptographicException)
         {
-            throw Fail.WrapKeyFile(path, "the RSA public key inside it is malformed");
+            throw RuntimeErrors.WrapKeyFile(path, "the RSA public key inside it is malformed");
         }
         var p = rsa.ExportParameters(false);
         var bits = (int)new BigInteger(p.Modulus, isUnsigned: true, isBigEndian: true).GetBitLength();
         if (bits < MinimumBits)
         {
-            throw Fail.WrapKeyFile(path, $"the RSA key is {bits} bits; providers' wrapping keys are at least {MinimumBits} bits");
+            throw RuntimeErrors.WrapKeyFile(path, $"the RSA key is {bits} bits; providers' wrapping keys are at least {MinimumBits} bits");
         }
         return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format, notAfter);
     }

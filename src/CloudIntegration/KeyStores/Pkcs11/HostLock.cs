@@ -43,7 +43,7 @@ sealed class HostLock : IDisposable
             }
             catch (IOException)
             {
-                throw Fail.Runtime($"another export of key '{keyName}' on this token has held {path} for {Patience.TotalMinutes} minutes; " +
+                throw RuntimeErrors.Runtime($"another export of key '{keyName}' on this token has held {path} for {Patience.TotalMinutes} minutes; " +
                                    "wait for it to finish");
             }
         }

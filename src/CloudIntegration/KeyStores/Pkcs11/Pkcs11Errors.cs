@@ -19,9 +19,9 @@ static class Pkcs11Errors
         {
             throw e.Problem switch
             {
-                Pkcs11LibraryProblem.Missing => Fail.Pkcs11LibraryMissing(e.LibraryPath, e.Detail),
-                Pkcs11LibraryProblem.NotLoadable => Fail.Pkcs11LibraryNotLoadable(e.LibraryPath, e.Detail),
-                _ => Fail.Pkcs11NotALibrary(e.LibraryPath, e.Detail),
+                Pkcs11LibraryProblem.Missing => RuntimeErrors.Pkcs11LibraryMissing(e.LibraryPath, e.Detail),
+                Pkcs11LibraryProblem.NotLoadable => RuntimeErrors.Pkcs11LibraryNotLoadable(e.LibraryPath, e.Detail),
+                _ => RuntimeErrors.Pkcs11NotALibrary(e.LibraryPath, e.Detail),
             };
         }
         catch (Pkcs11Exception e)
@@ -37,20 +37,20 @@ static class Pkcs11Errors
             return 0;
         }, workingAlgorithms);
 
-    static CliException ToCli(Pkcs11Exception e, string where, Func<IEnumerable<string>>? workingAlgorithms)
+    static ToolError ToCli(Pkcs11Exception e, string where, Func<IEnumerable<string>>? workingAlgorithms)
     {
         var call = e.Message;
         return e.ReturnValue switch
         {
-            _ when e.Function == "C_Initialize" => Fail.Pkcs11LibraryFailed(where, call, e),
-            CKR.PIN_INCORRECT or CKR.PIN_INVALID or CKR.PIN_LEN_RANGE => Fail.Pkcs11WrongPin(where, call, e),
-            CKR.PIN_LOCKED or CKR.PIN_EXPIRED => Fail.Pkcs11PinLocked(where, call, e),
-            CKR.TOKEN_NOT_PRESENT or CKR.DEVICE_REMOVED or CKR.TOKEN_NOT_RECOGNIZED => Fail.Pkcs11TokenGone(where, call, e),
+            _ when e.Function == "C_Initialize" => RuntimeErrors.Pkcs11LibraryFailed(where, call, e),
+            CKR.PIN_INCORRECT or CKR.PIN_INVALID or CKR.PIN_LEN_RANGE => RuntimeErrors.Pkcs11WrongPin(where, call, e),
+            CKR.PIN_LOCKED or CKR.PIN_EXPIRED => RuntimeErrors.Pkcs11PinLocked(where, call, e),
+            CKR.TOKEN_NOT_PRESENT or CKR.DEVICE_REMOVED or CKR.TOKEN_NOT_RECOGNIZED => RuntimeErrors.Pkcs11TokenGone(where, call, e),
             CKR.MECHANISM_INVALID or CKR.MECHANISM_PARAM_INVALID or CKR.ARGUMENTS_BAD when e.Function == "C_WrapKey" =>
-                Fail.Pkcs11WrapRefused(where, e.Mechanism ?? "the requested mechanism", call, Safely(workingAlgorithms), e),
+                RuntimeErrors.Pkcs11WrapRefused(where, e.Mechanism ?? "the requested mechanism", call, Safely(workingAlgorithms), e),
             CKR.MECHANISM_INVALID or CKR.MECHANISM_PARAM_INVALID when e.Mechanism is not null =>
-                Fail.Pkcs11MechanismRefused(where, e.Mechanism, call, e),
-            _ => Fail.Pkcs11Failed(where, e.Mechanism is null ? call : $"{call} ({e.Mechanism})", e),
+                RuntimeErrors.Pkcs11MechanismRefused(where, e.Mechanism, call, e),
+            _ => RuntimeErrors.Pkcs11Failed(where, e.Mechanism is null ? call : $"{call} ({e.Mechanism})", e),
         };
     }
 
@@ -61,7 +61,7 @@ static class Pkcs11Errors
         {
             return workingAlgorithms?.Invoke().ToList() ?? [];
         }
-        catch (Exception e) when (e is Pkcs11Exception or CliException)
+        catch (Exception e) when (e is Pkcs11Exception or ToolError)
         {
             return [];
         }

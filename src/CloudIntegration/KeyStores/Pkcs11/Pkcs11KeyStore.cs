@@ -110,7 +110,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
     {
         if (protection != _options.Protection)
         {
-            throw Fail.ProtectionMismatch(name.Value, _options.Protection.Describe(), protection.Describe());
+            throw UsageErrors.ProtectionMismatch(name.Value, _options.Protection.Describe(), protection.Describe());
         }
         return Pkcs11Errors.Translate(Where, () => GetOrGenerateCore(name, type));
     }
@@ -132,10 +132,10 @@ public sealed class Pkcs11KeyStore : IKeyStore
         {
             if (labelled.FirstOrDefault() is not { } foreign) return null;
             var kind = foreign.Class == CKO.SECRET_KEY ? "secret key" : "private key";
-            throw Fail.NotCreatedByThisTool(name.Value, $"{Where} holds a {kind} labelled '{name}' whose CKA_ID " +
+            throw RuntimeErrors.NotCreatedByThisTool(name.Value, $"{Where} holds a {kind} labelled '{name}' whose CKA_ID " +
                                             $"'{foreign.IdHex}' lacks this tool's marker (CKA_ID starting 43495431, \"CIT1\")");
         }
-        if (ours.Count > 1) throw Fail.Pkcs11DuplicateKey(name.Value, Where, ours.Select(o => o.IdHex));
+        if (ours.Count > 1) throw RuntimeErrors.Pkcs11DuplicateKey(name.Value, Where, ours.Select(o => o.IdHex));
         return TokenKeys.Record(_session, ours[0], name, _options.Protection, Where);
     }
 
@@ -225,7 +225,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
     {
         var id = Convert.FromHexString(key.Id);
         var current = TokenKeys.ByLabel(_session, key.Name).FirstOrDefault(o => o.Id is not null && o.Id.AsSpan().SequenceEqual(id));
-        return current ?? throw Fail.Runtime($"key '{key.Name}' is no longer on {Where} (CKA_ID {key.Id})");
+        return current ?? throw RuntimeErrors.Runtime($"key '{key.Name}' is no longer on {Where} (CKA_ID {key.Id})");
     }
 
     void DestroyCore(KeyRecord key) => DestroyParts(Convert.FromHexString(key.Id));

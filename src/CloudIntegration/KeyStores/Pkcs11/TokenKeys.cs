@@ -138,9 +138,9 @@ static class TokenKeys
     static byte[]? Read(Pkcs11Session session, nuint? preferred, nuint fallback, nuint attribute) =>
         (preferred is { } p ? session.GetAttribute(p, attribute) : null) ?? session.GetAttribute(fallback, attribute);
 
-    static CliException Unsupported(KeyName name, string token, string what) =>
-        Fail.Pkcs11KeyUnsupported(name.Value, token, what);
+    static ToolError Unsupported(KeyName name, string token, string what) =>
+        RuntimeErrors.Pkcs11KeyUnsupported(name.Value, token, what);
 
-    static CliException Incomplete(KeyName name, string token, string why) =>
-        Fail.Pkcs11KeyIncomplete(name.Value, token, why);
+    static ToolError Incomplete(KeyName name, string token, string why) =>
+        RuntimeErrors.Pkcs11KeyIncomplete(name.Value, token, why);
 }

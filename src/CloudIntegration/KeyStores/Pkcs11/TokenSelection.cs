@@ -39,12 +39,12 @@ public static class TokenSelection
     public static NumberedToken Select(Pkcs11Module module, TokenSelector selector)
     {
         var tokens = Initialized(module);
-        if (tokens.Count == 0) throw Fail.Pkcs11NoToken(module.LibraryPath);
+        if (tokens.Count == 0) throw RuntimeErrors.Pkcs11NoToken(module.LibraryPath);
         var byModule = selector.Module is { } m ? ByModule(tokens, m) : null;
         var byLabel = selector.Label is { } label ? ByLabel(tokens, label, selector.LabelOption) : null;
         if (byModule is not null && byLabel is not null && byModule.Position != byLabel.Position)
         {
-            throw Fail.Pkcs11TokenConflict($"-m {selector.Module}", byModule.Describe(), $"{selector.LabelOption} {selector.Label}", byLabel.Describe());
+            throw UsageErrors.Pkcs11TokenConflict($"-m {selector.Module}", byModule.Describe(), $"{selector.LabelOption} {selector.Label}", byLabel.Describe());
         }
         return byModule ?? byLabel ?? tokens[0];
     }
@@ -63,9 +63,9 @@ public static class TokenSelection
         return distinct.Count switch
         {
             1 => distinct[0],
-            0 => throw Fail.Pkcs11TokenNotFound($"no token is module {Fail.Shorten(text)} (by position, label or serial)",
+            0 => throw RuntimeErrors.Pkcs11TokenNotFound($"no token is module {ErrorText.Shorten(text)} (by position, label or serial)",
                                                 tokens.Select(t => t.Describe())),
-            _ => throw Fail.Pkcs11TokenAmbiguous($"-m {Fail.Shorten(text)}", distinct.Select(t => t.Describe())),
+            _ => throw RuntimeErrors.Pkcs11TokenAmbiguous($"-m {ErrorText.Shorten(text)}", distinct.Select(t => t.Describe())),
         };
     }
 
@@ -75,9 +75,9 @@ public static class TokenSelection
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw Fail.Pkcs11TokenNotFound($"no token is labelled '{Fail.Shorten(label)}' (given with {option})",
+            0 => throw RuntimeErrors.Pkcs11TokenNotFound($"no token is labelled '{ErrorText.Shorten(label)}' (given with {option})",
                                                 tokens.Select(t => t.Describe())),
-            _ => throw Fail.Pkcs11TokenAmbiguous($"{option} {Fail.Shorten(label)}", matches.Select(t => t.Describe())),
+            _ => throw RuntimeErrors.Pkcs11TokenAmbiguous($"{option} {ErrorText.Shorten(label)}", matches.Select(t => t.Describe())),
         };
     }
 }

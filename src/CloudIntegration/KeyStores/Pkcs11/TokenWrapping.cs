@@ -24,7 +24,7 @@ sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slo
             byte[] ciphertext;
             if (request.Construction == WrapConstruction.DirectRsa)
             {
-                if (type.Family != KeyFamily.Aes) throw Fail.Runtime($"a {type.Name} key cannot be wrapped directly with RSA; only AES keys can");
+                if (type.Family != KeyFamily.Aes) throw RuntimeErrors.Runtime($"a {type.Name} key cannot be wrapped directly with RSA; only AES keys can");
                 ciphertext = session.WrapKey(PaddingMechanism(request.Padding), providerKey, target);
             }
             else

@@ -21,7 +21,7 @@ public sealed class ModuleOnlyUnlocker : IProtectionUnlocker
     public byte[] Unlock(Protection protection, KeyName forKey) => protection.Kind switch
     {
         ProtectionKind.Module => [],
-        ProtectionKind.Softcard => throw Fail.ProtectionNotAvailable("-S/--softcard"),
-        _ => throw Fail.ProtectionNotAvailable("-O/--ocs"),
+        ProtectionKind.Softcard => throw RuntimeErrors.ProtectionNotAvailable("-S/--softcard"),
+        _ => throw RuntimeErrors.ProtectionNotAvailable("-O/--ocs"),
     };
 }

@@ -112,7 +112,7 @@ sealed class KeyFile
             parsed = new KeyFile { Record = record, AuthenticatedHeader = header, HeaderMac = mac, Sealed = sealedBytes };
             return ParseResult.Ok;
         }
-        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or Errors.CliException)
+        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or Errors.ToolError)
         {
             return ParseResult.Damaged;
         }

@@ -34,7 +34,7 @@ public sealed class SoftwareWorld : IKeyStore
     {
         if (module != ModuleNumber)
         {
-            throw Fail.ModuleNotFound(module, [$"{ModuleNumber} (embedded Security World at {root})"]);
+            throw RuntimeErrors.ModuleNotFound(module, [$"{ModuleNumber} (embedded Security World at {root})"]);
         }
         var directory = WorldDirectory.OpenOrCreate(root, diagnostics);
         return new SoftwareWorld(directory, WorldKey.LoadOrCreate(directory.WorldKeyPath, diagnostics), unlocker);
@@ -55,7 +55,7 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
         }
         return Authenticate(name, path, file).Record with { Location = path };
     }
@@ -96,11 +96,11 @@ public sealed class SoftwareWorld : IKeyStore
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
             }
             if (created) return (record, true);
             // Another process created this key name first; its key is the key.
-            return (Find(name) ?? throw Fail.Runtime($"key '{name}' vanished while it was being created"), false);
+            return (Find(name) ?? throw RuntimeErrors.Runtime($"key '{name}' vanished while it was being created"), false);
         }
         finally
         {
@@ -114,14 +114,14 @@ public sealed class SoftwareWorld : IKeyStore
     {
         var path = _directory.KeyPath(key.Name);
         var keyFile = Authenticate(key.Name, path, ReadKeyFile(key.Name, path));
-        if (keyFile.Record.Id != key.Id) throw Fail.Runtime($"key '{key.Name}' was replaced while it was being exported");
+        if (keyFile.Record.Id != key.Id) throw RuntimeErrors.Runtime($"key '{key.Name}' was replaced while it was being exported");
 
         var protectionSecret = _unlocker.Unlock(keyFile.Record.Protection, key.Name);
         var sealingKey = _worldKey.Derive(SealingPurpose + "\n" + keyFile.Record.Protection.Encode(), protectionSecret);
         var material = GC.AllocateArray<byte>(keyFile.MaterialLength, pinned: true);
         try
         {
-            if (!keyFile.TryOpen(sealingKey, material)) throw Fail.KeyTampered(key.Name.Value, path);
+            if (!keyFile.TryOpen(sealingKey, material)) throw RuntimeErrors.KeyTampered(key.Name.Value, path);
             var ciphertext = SoftwareConstructions.Apply(material, request);
             var digest = request.IncludeSha256Digest ? SHA256.HashData(material) : null;
             return new WrappedKey(ciphertext, digest);
@@ -144,7 +144,7 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
         }
     }
 
@@ -156,11 +156,11 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (FileNotFoundException)
         {
-            throw Fail.Runtime($"key '{name}' no longer exists in the world");
+            throw RuntimeErrors.Runtime($"key '{name}' no longer exists in the world");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
         }
     }
 
@@ -169,13 +169,13 @@ public sealed class SoftwareWorld : IKeyStore
         var result = KeyFile.TryParse(file, out var keyFile);
         if (result == KeyFile.ParseResult.ForeignFormat)
         {
-            throw Fail.NotCreatedByThisTool(name.Value, $"{path} is not in this tool's key format");
+            throw RuntimeErrors.NotCreatedByThisTool(name.Value, $"{path} is not in this tool's key format");
         }
         if (result == KeyFile.ParseResult.Damaged ||
             !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_headerKey, keyFile!.AuthenticatedHeader), keyFile.HeaderMac) ||
             keyFile.Record.Name != name)
         {
-            throw Fail.KeyTampered(name.Value, path);
+            throw RuntimeErrors.KeyTampered(name.Value, path);
         }
         return keyFile;
     }

@@ -26,7 +26,7 @@ public sealed class WorldDirectory
         var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
         if (string.IsNullOrEmpty(data))
         {
-            throw Fail.Runtime($"no per-user data directory is known (HOME is unset); set {EnvironmentVariable} to the world directory");
+            throw RuntimeErrors.Runtime($"no per-user data directory is known (HOME is unset); set {EnvironmentVariable} to the world directory");
         }
         return Path.Combine(data, "cloud_integration_tool", "world");
     }
@@ -48,7 +48,7 @@ public sealed class WorldDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.StorageFailed(root, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(root, e.Message.TrimEnd('.'), e);
         }
         world.WarnIfExposed(diagnostics);
         return world;

@@ -37,7 +37,7 @@ sealed class WorldKey : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
             }
             finally
             {
@@ -57,20 +57,20 @@ sealed class WorldKey : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.WorldKeyDamaged(path, e.Message.TrimEnd('.'));
+            throw RuntimeErrors.WorldKeyDamaged(path, e.Message.TrimEnd('.'));
         }
         try
         {
             if (file.Length != Magic.Length + KeyBytes + CheckBytes || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             {
-                throw Fail.WorldKeyDamaged(path, "it is not a world key file of this tool");
+                throw RuntimeErrors.WorldKeyDamaged(path, "it is not a world key file of this tool");
             }
             var body = file.AsSpan(0, Magic.Length + KeyBytes);
             Span<byte> check = stackalloc byte[32];
             SHA256.HashData(body, check);
             if (!CryptographicOperations.FixedTimeEquals(check[..CheckBytes], file.AsSpan(Magic.Length + KeyBytes)))
             {
-                throw Fail.WorldKeyDamaged(path, "its check value does not match (the file is corrupted)");
+                throw RuntimeErrors.WorldKeyDamaged(path, "its check value does not match (the file is corrupted)");
             }
             var key = GC.AllocateArray<byte>(KeyBytes, pinned: true);
             body[Magic.Length..].CopyTo(key);
@@ -117,7 +117,7 @@ sealed class WorldKey : IDisposable
             ? WorldDirectory.OpenOrCreate(worldRoot, diagnostics).WorldKeyPath
             : WorldDirectory.OpenExisting(worldRoot)?.WorldKeyPath;
         // When creating, a missing world.key is made below (a PKCS#11 ceremony on a machine without a world yet).
-        if (path is null || (!create && !File.Exists(path))) throw Fail.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
+        if (path is null || (!create && !File.Exists(path))) throw RuntimeErrors.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
         using var key = create ? LoadOrCreate(path, diagnostics) : Load(path);
         return key.Derive(AuditPurpose, []);
     }

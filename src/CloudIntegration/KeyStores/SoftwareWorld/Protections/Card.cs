@@ -110,7 +110,7 @@ public sealed class Card
     /// </summary>
     public byte[] Reseal(ReadOnlySpan<byte> oldPassphrase, Func<byte[]> readNewPassphrase, CardSet set)
     {
-        if (TryOpen(oldPassphrase) is not { } share) throw Errors.Fail.WrongCardPassphrase(set.Name, Label, FilePath);
+        if (TryOpen(oldPassphrase) is not { } share) throw Errors.RuntimeErrors.WrongCardPassphrase(set.Name, Label, FilePath);
         try
         {
             var newPassphrase = readNewPassphrase();

@@ -67,10 +67,10 @@ public sealed class CardSet
             throw new ArgumentException("invalid card set parameters");
         }
         var path = PathFor(worldRoot, name);
-        if (File.Exists(path)) throw Fail.CardSetExists(name, path);
+        if (File.Exists(path)) throw RuntimeErrors.CardSetExists(name, path);
         foreach (var cardPath in cardPaths)
         {
-            if (File.Exists(cardPath)) throw Fail.CardFileExists(cardPath);
+            if (File.Exists(cardPath)) throw RuntimeErrors.CardFileExists(cardPath);
         }
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -97,18 +97,18 @@ public sealed class CardSet
                     CryptographicOperations.ZeroMemory(passphrase);
                 }
                 CryptographicOperations.ZeroMemory(shares[i].Y);
-                Store(cardPaths[i], file, Fail.CardFileExists(cardPaths[i]));
+                Store(cardPaths[i], file, RuntimeErrors.CardFileExists(cardPaths[i]));
                 placed.Add(cardPaths[i]);
                 written(cardPaths[i]);
             }
             AtomicFile.CreatePrivateDirectory(DirectoryOf(worldRoot));
-            Store(path, set.Encode(), Fail.CardSetExists(name, path));
+            Store(path, set.Encode(), RuntimeErrors.CardSetExists(name, path));
             placed.Clear();
             return set;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
         }
         finally
         {
@@ -118,7 +118,7 @@ public sealed class CardSet
         }
     }
 
-    static void Store(string path, byte[] content, CliException ifExists)
+    static void Store(string path, byte[] content, ToolError ifExists)
     {
         try
         {
@@ -126,7 +126,7 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
         }
     }
 
@@ -142,16 +142,16 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.CardSetDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
+            throw RuntimeErrors.CardSetDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
         }
         var lines = text.Split('\n');
         if (lines.Length != 4 || lines[0] != Magic || lines[3].Length != 0 || !lines[2].StartsWith(ChecksumPrefix, StringComparison.Ordinal))
         {
-            throw Fail.CardSetDamaged(name, path, "it is not a card set description of this tool");
+            throw RuntimeErrors.CardSetDamaged(name, path, "it is not a card set description of this tool");
         }
         if (lines[2][ChecksumPrefix.Length..] != Checksum(lines[0] + "\n" + lines[1] + "\n"))
         {
-            throw Fail.CardSetDamaged(name, path, "its checksum does not match (the file was changed or corrupted)");
+            throw RuntimeErrors.CardSetDamaged(name, path, "its checksum does not match (the file was changed or corrupted)");
         }
         try
         {
@@ -169,12 +169,12 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw Fail.CardSetDamaged(name, path, "its header is incomplete or does not name this card set");
+            throw RuntimeErrors.CardSetDamaged(name, path, "its header is incomplete or does not name this card set");
         }
     }
 
     /// <summary>Every card set in the world, by name; a damaged description is reported through <paramref name="damaged"/>.</summary>
-    public static IReadOnlyList<CardSet> LoadAll(string worldRoot, Action<CliException> damaged) =>
+    public static IReadOnlyList<CardSet> LoadAll(string worldRoot, Action<ToolError> damaged) =>
         NamedFiles.LoadAll(DirectoryOf(worldRoot), Extension, name => Load(worldRoot, name), damaged);
 
     /// <summary>Whether <paramref name="key"/> is this set's key (constant time).</summary>

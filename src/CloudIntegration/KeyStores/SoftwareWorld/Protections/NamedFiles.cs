@@ -10,7 +10,7 @@ static class NamedFiles
     /// Loads every <c>NAME{extension}</c> in <paramref name="directory"/> whose name is valid, in name order; a file that
     /// fails to load is reported through <paramref name="damaged"/> and the listing goes on.
     /// </summary>
-    public static IReadOnlyList<T> LoadAll<T>(string directory, string extension, Func<string, T?> load, Action<CliException> damaged)
+    public static IReadOnlyList<T> LoadAll<T>(string directory, string extension, Func<string, T?> load, Action<ToolError> damaged)
         where T : class
     {
         var list = new List<T>();
@@ -23,7 +23,7 @@ static class NamedFiles
             {
                 if (load(name) is { } item) list.Add(item);
             }
-            catch (CliException e)
+            catch (ToolError e)
             {
                 damaged(e);
             }

@@ -82,7 +82,7 @@ public static class PassphraseKdf
                 return first;
             }
             CryptographicOperations.ZeroMemory(first);
-            if (!source.IsInteractive || attempt == attempts) throw Fail.NewPassphraseRefused(problem);
+            if (!source.IsInteractive || attempt == attempts) throw RuntimeErrors.NewPassphraseRefused(problem);
             notices.WriteLine($"{problem}; try again");
         }
     }

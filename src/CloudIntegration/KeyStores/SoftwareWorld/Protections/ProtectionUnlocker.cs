@@ -44,7 +44,7 @@ public sealed class ProtectionUnlocker(
 
     byte[] UnlockSoftcard(string name)
     {
-        var softcard = Softcard.Load(worldRoot, name) ?? throw Fail.SoftcardNotFound(name, Softcard.PathFor(worldRoot, name));
+        var softcard = Softcard.Load(worldRoot, name) ?? throw RuntimeErrors.SoftcardNotFound(name, Softcard.PathFor(worldRoot, name));
         var passphrase = PassphraseKdf.ReadExisting(Secrets, $"softcard '{name}'");
         try
         {
@@ -58,8 +58,8 @@ public sealed class ProtectionUnlocker(
 
     byte[] UnlockCardSet(string name)
     {
-        var set = CardSet.Load(worldRoot, name) ?? throw Fail.CardSetNotFound(name, CardSet.PathFor(worldRoot, name));
-        if (cardPaths.Count == 0 && askForCardPath is null) throw Fail.NoCardsGiven(name, set.Quorum);
+        var set = CardSet.Load(worldRoot, name) ?? throw RuntimeErrors.CardSetNotFound(name, CardSet.PathFor(worldRoot, name));
+        if (cardPaths.Count == 0 && askForCardPath is null) throw UsageErrors.NoCardsGiven(name, set.Quorum);
 
         var reader = new CardReader(set, Secrets, diagnostics);
         try
@@ -182,11 +182,11 @@ public sealed class ProtectionUnlocker(
         /// <summary>The card set key, pinned (the caller zeroes it), once the quorum is met and the check value agrees.</summary>
         public byte[] Rebuild()
         {
-            if (!QuorumMet) throw Fail.QuorumNotMet(set.Name, _shares.Count, set.Quorum, _refusals);
+            if (!QuorumMet) throw RuntimeErrors.QuorumNotMet(set.Name, _shares.Count, set.Quorum, _refusals);
             var key = Shamir.Combine(_shares);
             if (set.Verifies(key)) return key;
             CryptographicOperations.ZeroMemory(key);
-            throw Fail.CardsDoNotRebuild(set.Name);
+            throw RuntimeErrors.CardsDoNotRebuild(set.Name);
         }
 
         public void Dispose()

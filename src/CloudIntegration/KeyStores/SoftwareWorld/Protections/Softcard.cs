@@ -42,7 +42,7 @@ public sealed class Softcard
     {
         if (!KeyName.IsValid(name)) throw new ArgumentException("invalid softcard name", nameof(name));
         var path = PathFor(worldRoot, name);
-        if (File.Exists(path)) throw Fail.SoftcardExists(name, path);
+        if (File.Exists(path)) throw RuntimeErrors.SoftcardExists(name, path);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var created = DateTimeOffset.UtcNow;
         var secret = GC.AllocateArray<byte>(PassphraseSealedFile.SecretBytes, pinned: true);
@@ -53,18 +53,18 @@ public sealed class Softcard
             try
             {
                 AtomicFile.CreatePrivateDirectory(DirectoryOf(worldRoot));
-                if (!AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly)) throw Fail.SoftcardExists(name, path);
+                if (!AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly)) throw RuntimeErrors.SoftcardExists(name, path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw Fail.StorageFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
         }
-        return Load(worldRoot, name) ?? throw Fail.SoftcardNotFound(name, path);
+        return Load(worldRoot, name) ?? throw RuntimeErrors.SoftcardNotFound(name, path);
     }
 
     /// <summary>The softcard of that name, or null when there is none. Throws when its file is damaged.</summary>
@@ -80,25 +80,25 @@ public sealed class Softcard
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Fail.SoftcardDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
+            throw RuntimeErrors.SoftcardDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
         }
-        if (bytes is null) throw Fail.SoftcardDamaged(name, path, problem);
+        if (bytes is null) throw RuntimeErrors.SoftcardDamaged(name, path, problem);
         if (PassphraseSealedFile.TryParse(bytes, Magic, out var file, out problem) != PassphraseSealedFile.ParseResult.Ok)
         {
-            throw Fail.SoftcardDamaged(name, path, problem);
+            throw RuntimeErrors.SoftcardDamaged(name, path, problem);
         }
         var id = file!.Text("id");
         var createdText = file.Text("created");
         if (file.Text("name") is not { } stored || stored != name || id is null || createdText is null ||
             !DateTimeOffset.TryParse(createdText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created))
         {
-            throw Fail.SoftcardDamaged(name, path, "its header does not name this softcard (was the file renamed or edited?)");
+            throw RuntimeErrors.SoftcardDamaged(name, path, "its header does not name this softcard (was the file renamed or edited?)");
         }
         return new Softcard(name, id, created, path, file);
     }
 
     /// <summary>Every softcard in the world, by name; a damaged file is reported through <paramref name="damaged"/>.</summary>
-    public static IReadOnlyList<Softcard> LoadAll(string worldRoot, Action<CliException> damaged) =>
+    public static IReadOnlyList<Softcard> LoadAll(string worldRoot, Action<ToolError> damaged) =>
         NamedFiles.LoadAll(DirectoryOf(worldRoot), Extension, name => Load(worldRoot, name), damaged);
 
     /// <summary>
@@ -108,7 +108,7 @@ public sealed class Softcard
     public byte[] Open(ReadOnlySpan<byte> passphrase)
     {
         var secret = GC.AllocateArray<byte>(PassphraseSealedFile.SecretBytes, pinned: true);
-        if (!_file.TryOpen(passphrase, secret)) throw Fail.WrongSoftcardPassphrase(Name);
+        if (!_file.TryOpen(passphrase, secret)) throw RuntimeErrors.WrongSoftcardPassphrase(Name);
         return secret;
     }
 
@@ -137,7 +137,7 @@ public sealed class Softcard
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw Fail.StorageFailed(FilePath, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(FilePath, e.Message.TrimEnd('.'), e);
             }
         }
         finally

@@ -107,7 +107,7 @@ public sealed class AuditTrail(string directory)
             // still seals, so one failed record does not leave the trail unusable. (A crash here is another matter:
             // 'audit verify' then reports the unsealed or incomplete last line.)
             Rollback(log, before, created);
-            throw RuntimeErrors.AuditWriteFailed(LogPath, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.AuditWriteFailed(LogPath, ErrorText.Describe(e), e);
         }
         finally
         {
@@ -164,7 +164,7 @@ public sealed class AuditTrail(string directory)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.AuditUnreadable(path, e.Message.TrimEnd('.'));
+            throw RuntimeErrors.AuditUnreadable(path, ErrorText.Describe(e));
         }
     }
 }

@@ -63,7 +63,7 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
             _trailFailed = true;
             foreach (var file in files) AtomicFile.TryDelete(file);
             if (e is ToolError cli) throw RuntimeErrors.Runtime(cli.Message + "; the export's files were removed", cli);
-            throw RuntimeErrors.AuditWriteFailed(CeremonyAudit.Trail(env).LogPath, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.AuditWriteFailed(CeremonyAudit.Trail(env).LogPath, ErrorText.Describe(e), e);
         }
     }
 

@@ -16,13 +16,14 @@ public static class Program
         }
         catch (ToolError e)
         {
-            env.Err.WriteLine("error: " + e.Message);
+            env.Err.WriteLine("error: " + ErrorText.OneLine(e.Message));
             return ExitCodes.For(e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A bug or an environment we did not foresee: still one line, and no stack trace to leak through logs.
-            env.Err.WriteLine($"error: unexpected failure ({e.GetType().Name}: {ErrorText.Shorten(e.Message)}); nothing was exported");
+            // A bug or an environment we did not foresee: still one line, no stack trace to leak through logs, and not
+            // the exception's message, which this build reduces to a runtime resource key (UseSystemResourceKeys).
+            env.Err.WriteLine($"error: unexpected failure: {ErrorText.Describe(e)} ({e.GetType().Name}); nothing was exported");
             return ExitCodes.Failure;
         }
     }

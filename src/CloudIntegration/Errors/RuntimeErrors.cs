@@ -29,7 +29,7 @@ public static class RuntimeErrors
         Runtime($"this command does not unlock {option} protection (export the key with {option} and its passphrase or cards)");
 
     public static RuntimeError WrapKeyFile(string path, string problem) =>
-        Runtime($"wrapping key file {path}: {problem}");
+        Runtime($"wrapping key file {Escape(path)}: {problem}");
 
     public static RuntimeError OutputFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}; nothing was written", inner);

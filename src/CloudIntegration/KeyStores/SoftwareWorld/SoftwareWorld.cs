@@ -55,7 +55,7 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {ErrorText.Describe(e)}");
         }
         return Authenticate(name, path, file).Record with { Location = path };
     }
@@ -96,7 +96,7 @@ public sealed class SoftwareWorld : IKeyStore
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
             }
             if (created) return (record, true);
             // Another process created this key name first; its key is the key.
@@ -144,7 +144,7 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
         }
     }
 
@@ -160,7 +160,7 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {ErrorText.Describe(e)}");
         }
     }
 

@@ -48,7 +48,7 @@ public sealed class WorldDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(root, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(root, ErrorText.Describe(e), e);
         }
         world.WarnIfExposed(diagnostics);
         return world;

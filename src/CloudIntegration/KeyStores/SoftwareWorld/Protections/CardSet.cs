@@ -108,7 +108,7 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
         }
         finally
         {
@@ -126,7 +126,7 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
         }
     }
 
@@ -142,7 +142,7 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.CardSetDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
+            throw RuntimeErrors.CardSetDamaged(name, path, $"it cannot be read ({ErrorText.Describe(e)})");
         }
         var lines = text.Split('\n');
         if (lines.Length != 4 || lines[0] != Magic || lines[3].Length != 0 || !lines[2].StartsWith(ChecksumPrefix, StringComparison.Ordinal))

@@ -16,7 +16,7 @@ public static class CeremonyAudit
 {
     public static string Directory(ToolEnvironment env) => KeyStoreSelection.WorldRoot(env);
 
-    public static AuditTrail Trail(ToolEnvironment env) => new(Directory(env));
+    public static AuditTrail Trail(ToolEnvironment env) => new(Directory(env)) { Notice = m => env.Err.WriteLine("note: " + m) };
 
     /// <summary>A new entry with who, where, when and which tool filled in.</summary>
     public static AuditEntry Stamp(ToolEnvironment env, string @event, string outcome)

@@ -28,8 +28,10 @@ static class WrappingKeyFileReader
         }
         if (data is null)
         {
-            throw RuntimeErrors.WrapKeyFile(path, $"is larger than {MaxFileBytes / 1024} KiB; a public key or certificate is smaller " +
-                                                  "(give the provider's key file, not a device or a stream)");
+            var size = SafeLength(path);
+            throw RuntimeErrors.WrapKeyFile(path, size > MaxFileBytes
+                ? $"is {size} bytes; a public key or certificate is under {MaxFileBytes / 1024} KiB"
+                : $"is larger than {MaxFileBytes / 1024} KiB; a public key or certificate is smaller (give the provider's key file, not a device or a stream)");
         }
         return ReadContent(data, path, now);
     }
@@ -46,9 +48,34 @@ static class WrappingKeyFileReader
         return FromDer(CheckWhole(data, path), "DER", path, now);
     }
 
+    /// <summary>A regular file's length; 0 for a device or a pipe, or when it cannot be seen.</summary>
+    static long SafeLength(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    static bool IsDanglingLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     static string Problem(Exception e, string path) => e switch
     {
-        FileNotFoundException when File.ResolveLinkTarget(path, returnFinalTarget: false) is not null =>
+        FileNotFoundException when IsDanglingLink(path) =>
             "is a symbolic link to a file that does not exist",
         FileNotFoundException => "does not exist",
         IOException { HResult: 20 } when path.EndsWith('/') => "is not a directory, but the path ends with '/'",

@@ -37,6 +37,12 @@ public static class RuntimeErrors
     public static RuntimeError StorageFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}", inner);
 
+    /// <summary>'keys list' listed the keys it could read; these it could not (each message names its key and why).</summary>
+    public static RuntimeError KeysUnusable(IReadOnlyList<string> messages) =>
+        Runtime(messages.Count == 1
+            ? $"{messages[0]} (the other keys are listed)"
+            : $"{messages.Count.ToString(CultureInfo.InvariantCulture)} keys are unusable (the other keys are listed): {string.Join("; ", messages)}");
+
     public static RuntimeError KeyNotFound(string keyName, string keyStore) =>
         Runtime($"no key '{keyName}' in the {keyStore} (run 'keys list' to see the keys)");
 

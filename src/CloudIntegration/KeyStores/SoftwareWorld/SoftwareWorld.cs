@@ -60,7 +60,9 @@ public sealed class SoftwareWorld : IKeyStore
         return Authenticate(name, path, file).Record with { Location = path };
     }
 
-    public IReadOnlyList<KeyRecord> List()
+    public IReadOnlyList<KeyRecord> List() => List((_, error) => throw error);
+
+    public IReadOnlyList<KeyRecord> List(Action<string, ToolError> unusable)
     {
         var records = new List<KeyRecord>();
         if (!Directory.Exists(_directory.KeysDirectory)) return records;
@@ -68,7 +70,14 @@ public sealed class SoftwareWorld : IKeyStore
         {
             var stem = Path.GetFileNameWithoutExtension(path);
             if (!KeyName.IsValid(stem)) continue;
-            records.Add(Find(KeyName.Parse(stem))!);
+            try
+            {
+                if (Find(KeyName.Parse(stem)) is { } record) records.Add(record);
+            }
+            catch (ToolError error)
+            {
+                unusable(stem, error);
+            }
         }
         return records;
     }

@@ -29,8 +29,9 @@ public static class ExportCommand
         }
 
         var plan = ExportPlan.FromArguments(args, providers, HelpText.Usage(env.ProgramName));
-        var wrappingKey = WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath));
-        plan.Provider.CheckWrappingKey(wrappingKey, plan.WrapKeyPath);
+        var wrapKeyFile = Path.Combine(env.WorkingDirectory, plan.WrapKeyPath);
+        var wrappingKey = WrappingPublicKey.Load(wrapKeyFile);
+        plan.Provider.CheckWrappingKey(wrappingKey, wrapKeyFile);
         env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
 

@@ -32,7 +32,9 @@ public abstract class Provider
     public bool TakesWrapAlgorithm => WrapAlgorithms.Count > 0;
 
     /// <summary>Every algorithm an export for this provider may wrap with.</summary>
-    public IReadOnlyList<WrapAlgorithm> Algorithms => TakesWrapAlgorithm ? WrapAlgorithms : [ImplicitAlgorithm!];
+    public IReadOnlyList<WrapAlgorithm> Algorithms => TakesWrapAlgorithm ? WrapAlgorithms : [Implicit];
+
+    WrapAlgorithm Implicit => ImplicitAlgorithm ?? throw new InvalidOperationException($"{Name} declares no wrapping algorithm");
 
     public virtual bool NeedsAzureKek => false;
 
@@ -59,7 +61,7 @@ public abstract class Provider
         if (!TakesWrapAlgorithm)
         {
             if (given is not null) throw UsageErrors.WrapAlgorithmNotAllowed(Name, given);
-            return ImplicitAlgorithm!;
+            return Implicit;
         }
         var supported = WrapAlgorithms.Select(a => a.Name);
         if (given is null) throw UsageErrors.WrapAlgorithmMissing(Name, supported);

@@ -103,7 +103,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             {
                 _originals[path] = File.ReadAllBytes(path);
             }
-            _sealKey = WorldKey.DeriveAuditSealKey(_root, create: false, TextWriter.Null);
+            _sealKey = ReliabilityReport.SealKey(_root);
         }
 
         byte[][] Files(string pattern) => [.. _originals.Where(f => Path.GetFileName(f.Key).EndsWith(pattern, StringComparison.Ordinal)).Select(f => f.Value)];
@@ -216,6 +216,13 @@ static class Mutator
 public static class ReliabilityReport
 {
     public const string Variable = "CLOUD_INTEGRATION_RELIABILITY_REPORT";
+
+    /// <summary>The audit seal key of an existing world, as 'audit verify' derives it.</summary>
+    public static byte[] SealKey(string worldRoot)
+    {
+        using var world = SoftwareWorld.OpenExistingKeyDerivation(worldRoot)!;
+        return AuditSeal.DeriveKey(world);
+    }
 
     public static void Append(string line)
     {

@@ -75,7 +75,6 @@ public sealed class FuzzTests(ITestOutputHelper output)
                       $"{targets.Sum(t => t.Refused)} refused with a typed error, {failures.Count} other exceptions, " +
                       $"{clock.Elapsed.TotalSeconds:F1} s; " + string.Join(", ", targets.Select(t => $"{t.Name} {t.Accepted + t.Refused} ({t.Time.ElapsedMilliseconds} ms)"));
         output.WriteLine(summary);
-        ReliabilityReport.Append(summary);
         Assert.True(failures.Count == 0, string.Join("\n\n", failures.Take(5)));
     }
 
@@ -103,7 +102,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             {
                 _originals[path] = File.ReadAllBytes(path);
             }
-            _sealKey = ReliabilityReport.SealKey(_root);
+            _sealKey = TestSealKey.Of(_root);
         }
 
         byte[][] Files(string pattern) => [.. _originals.Where(f => Path.GetFileName(f.Key).EndsWith(pattern, StringComparison.Ordinal)).Select(f => f.Value)];
@@ -209,23 +208,12 @@ static class Mutator
     }
 }
 
-/// <summary>
-/// The line each reliability test adds to the report scripts/reliability.sh prints (the file named by
-/// CLOUD_INTEGRATION_RELIABILITY_REPORT; nothing is written when it is not set).
-/// </summary>
-public static class ReliabilityReport
+/// <summary>The audit seal key of an existing world, derived as 'audit verify' derives it.</summary>
+static class TestSealKey
 {
-    public const string Variable = "CLOUD_INTEGRATION_RELIABILITY_REPORT";
-
-    /// <summary>The audit seal key of an existing world, as 'audit verify' derives it.</summary>
-    public static byte[] SealKey(string worldRoot)
+    public static byte[] Of(string worldRoot)
     {
         using var world = SoftwareWorld.OpenExistingKeyDerivation(worldRoot)!;
         return AuditSeal.DeriveKey(world);
-    }
-
-    public static void Append(string line)
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path) File.AppendAllText(path, line + "\n");
     }
 }

@@ -31,7 +31,7 @@ public sealed class GoogleComputeEngine : Provider
     {
         var base64 = Convert.ToBase64String(wrapped.Ciphertext);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.IndentedJson))
         {
             json.WriteStartArray();
             json.WriteStartObject();

@@ -28,7 +28,7 @@ public sealed class MicrosoftAzure : Provider
     public override IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.Json))
         {
             json.WriteStartObject();
             json.WriteString("schema_version", "1.0.0");

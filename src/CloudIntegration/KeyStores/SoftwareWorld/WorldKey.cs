@@ -20,7 +20,7 @@ sealed class WorldKey : IDisposable
 
     WorldKey(byte[] key) => _key = key;
 
-    public static WorldKey LoadOrCreate(string path, TextWriter diagnostics)
+    public static WorldKey LoadOrCreate(string path, Diagnostics diagnostics)
     {
         if (!File.Exists(path))
         {
@@ -31,7 +31,7 @@ sealed class WorldKey : IDisposable
             {
                 if (AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly))
                 {
-                    diagnostics.WriteLine($"note: generated the world key {path}");
+                    diagnostics.Note($"generated the world key {path}");
                     return new WorldKey(fresh);
                 }
             }
@@ -108,18 +108,17 @@ sealed class WorldKey : IDisposable
     /// <summary>
     /// The key that seals the audit trail's head (see Audit/AuditHead.cs). It is derived for that purpose alone, so it
     /// opens no stored key, and it never leaves this process. The trail lives in the world directory whatever the key
-    /// store, so a PKCS#11 ceremony is sealed by the world of the machine it runs on. With <paramref name="create"/>
-    /// false (verifying), a missing world is an error rather than a new world.
+    /// store, so a PKCS#11 ceremony is sealed by the world of the machine it runs on.
     /// </summary>
-    internal static byte[] DeriveAuditSealKey(string worldRoot, bool create, TextWriter diagnostics)
+    public byte[] DeriveAuditSealKey() => Derive(AuditPurpose, []);
+
+    /// <summary>For verifying: the seal key of an existing world; a missing world is an error rather than a new world.</summary>
+    internal static byte[] DeriveExistingAuditSealKey(string worldRoot)
     {
-        var path = create
-            ? WorldDirectory.OpenOrCreate(worldRoot, diagnostics).WorldKeyPath
-            : WorldDirectory.OpenExisting(worldRoot)?.WorldKeyPath;
-        // When creating, a missing world.key is made below (a PKCS#11 ceremony on a machine without a world yet).
-        if (path is null || (!create && !File.Exists(path))) throw RuntimeErrors.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
-        using var key = create ? LoadOrCreate(path, diagnostics) : Load(path);
-        return key.Derive(AuditPurpose, []);
+        var path = WorldDirectory.OpenExisting(worldRoot)?.WorldKeyPath;
+        if (path is null || !File.Exists(path)) throw RuntimeErrors.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
+        using var key = Load(path);
+        return key.DeriveAuditSealKey();
     }
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);

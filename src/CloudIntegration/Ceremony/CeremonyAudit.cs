@@ -68,7 +68,7 @@ public sealed class CeremonyAudit(WorldSession world, AuditAuthor author, Diagno
         }
     }
 
-    byte[] SealKey => _sealKey ??= world.DeriveAuditSealKey();
+    byte[] SealKey => _sealKey ??= AuditSeal.DeriveKey(world.KeyDerivation);
 
     public void Dispose()
     {

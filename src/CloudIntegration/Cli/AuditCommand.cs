@@ -44,7 +44,7 @@ public static class AuditCommand
     /// <summary>Checks the chain, and with the world at <paramref name="worldRoot"/> (null: --chain-only) the seal.</summary>
     static int Verify(AuditTrail.Snapshot snapshot, string? worldRoot, ToolEnvironment env)
     {
-        byte[]? sealKey = worldRoot is null ? null : WorldKey.DeriveExistingAuditSealKey(worldRoot);
+        byte[]? sealKey = worldRoot is null ? null : SealKey(worldRoot);
         try
         {
             var verdict = AuditVerifier.Verify(snapshot, sealKey);
@@ -55,6 +55,12 @@ public static class AuditCommand
         {
             if (sealKey is not null) CryptographicOperations.ZeroMemory(sealKey);
         }
+    }
+
+    static byte[] SealKey(string worldRoot)
+    {
+        using var world = SoftwareWorld.OpenExistingKeyDerivation(worldRoot) ?? throw RuntimeErrors.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
+        return AuditSeal.DeriveKey(world);
     }
 
     /// <summary>Each entry as a heading line and indented facts; lines that are not entries are shown as they are.</summary>

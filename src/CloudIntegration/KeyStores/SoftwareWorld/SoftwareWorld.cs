@@ -14,8 +14,8 @@ namespace CloudIntegration.KeyStores.SoftwareWorld;
 public sealed class SoftwareWorld : IKeyStore
 {
     public const int ModuleNumber = 1;
-    const string SealingPurpose = "cloud_integration_tool key sealing v1";
-    const string HeaderPurpose = "cloud_integration_tool key header v1";
+    const string SealingPurpose = WorldKey.StorePurposePrefix + "sealing v1";
+    const string HeaderPurpose = WorldKey.StorePurposePrefix + "header v1";
 
     readonly WorldDirectory _directory;
     readonly WorldKey _worldKey;
@@ -42,6 +42,10 @@ public sealed class SoftwareWorld : IKeyStore
         }
         return new SoftwareWorld(world.Directory, world.Key, unlocker);
     }
+
+    /// <summary>The world key of <paramref name="root"/> for purposes outside the store (verifying the audit seal), without creating anything; null when there is none.</summary>
+    public static IKeyDerivation? OpenExistingKeyDerivation(string root) =>
+        WorldDirectory.OpenExisting(root)?.WorldKeyPath is { } path && File.Exists(path) ? WorldKey.Load(path) : null;
 
     public string Root => _directory.Root;
 

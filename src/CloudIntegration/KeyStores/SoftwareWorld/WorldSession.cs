@@ -18,8 +18,8 @@ public sealed class WorldSession(string root, Diagnostics diagnostics) : IDispos
 
     internal WorldKey Key => _key ??= WorldKey.LoadOrCreate(Directory.WorldKeyPath, diagnostics);
 
-    /// <summary>The audit seal key (see <see cref="WorldKey.DeriveAuditSealKey"/>); the caller zeroes it.</summary>
-    public byte[] DeriveAuditSealKey() => Key.DeriveAuditSealKey();
+    /// <summary>The world key for purposes outside the store (the audit seal), loaded or created on first use.</summary>
+    public IKeyDerivation KeyDerivation => Key;
 
     public void Dispose() => _key?.Dispose();
 }

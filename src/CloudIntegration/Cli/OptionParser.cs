@@ -22,7 +22,7 @@ public sealed class ParsedArguments
 
     public IReadOnlyList<string> Values(OptionSpec option) => _values.TryGetValue(option.Long, out var v) ? v : [];
 
-    internal void Add(OptionSpec option, string value)
+    void Add(OptionSpec option, string value)
     {
         if (!_values.TryGetValue(option.Long, out var list)) _values[option.Long] = list = [];
         list.Add(value);

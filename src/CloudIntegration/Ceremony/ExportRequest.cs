@@ -58,7 +58,7 @@ public sealed record ExportRequest
                 throw UsageErrors.KeyTypeNotSupported(keyType.Name, provider.Name, provider.KeyTypes.Select(t => t.Name));
             }
         }
-        var algorithm = ParseAlgorithm(provider, input.WrapAlgorithm);
+        var algorithm = provider.ParseAlgorithm(input.WrapAlgorithm);
         var azureKek = ParseAzureKek(provider, input.AzureKek);
         var keyStore = KeyStoreRequest.Validate(input.KeyStore, context);
         if (input.WrapKey.Length == 0 || input.WrapKey.Any(char.IsControl)) throw UsageErrors.InvalidPath("wrapKey", input.WrapKey);
@@ -75,20 +75,6 @@ public sealed record ExportRequest
             OutputDirectory = KeyStoreRequest.FullPath(input.OutputDirectory, "--output-dir", context) ?? Path.GetFullPath(context.BaseDirectory),
             KeyStore = keyStore,
         };
-    }
-
-    static WrapAlgorithm ParseAlgorithm(Provider provider, string? given)
-    {
-        if (!provider.TakesWrapAlgorithm)
-        {
-            if (given is not null) throw UsageErrors.WrapAlgorithmNotAllowed(provider.Name, given);
-            return provider.ImplicitAlgorithm!;
-        }
-        var supported = provider.WrapAlgorithms.Select(a => a.Name);
-        if (given is null) throw UsageErrors.WrapAlgorithmMissing(provider.Name, supported);
-        var algorithm = WrapAlgorithm.Parse(given);
-        if (!provider.WrapAlgorithms.Contains(algorithm)) throw UsageErrors.WrapAlgorithmNotSupported(algorithm.Name, provider.Name, supported);
-        return algorithm;
     }
 
     static string? ParseAzureKek(Provider provider, string? kek)

@@ -40,6 +40,7 @@ public static class ExportCommand
         var diagnostics = env.Diagnostics;
         var earlierWarnings = diagnostics.Warnings.Count;   // a ceremony file runs several exports in one environment
         var wrappingKey = WrappingPublicKey.Load(request.WrapKeyPath);
+        request.Provider.CheckWrappingKey(wrappingKey, request.WrapKeyPath);
         diagnostics.Fact($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         foreach (var warning in request.Provider.Warnings(request.Algorithm)) diagnostics.Warn(warning);
         if (!Directory.Exists(request.OutputDirectory)) throw RuntimeErrors.OutputFailed(request.OutputDirectory, "the output directory does not exist");
@@ -51,8 +52,7 @@ public static class ExportCommand
         var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
         try
         {
-            var alternatives = request.Provider.TakesWrapAlgorithm ? request.Provider.WrapAlgorithms : [request.Provider.ImplicitAlgorithm!];
-            using var store = KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, alternatives), env);
+            using var store = KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.Provider.Algorithms), env);
             exportAudit.Opened(store);
             var (key, created) = FindOrGenerate(store, request);
             exportAudit.Found(key, created);
@@ -89,13 +89,7 @@ public static class ExportCommand
 
     static IReadOnlyList<WrittenFile> Wrap(IKeyStore store, KeyRecord key, ExportRequest request, WrapRequest wrap, ToolEnvironment env)
     {
-        var wrappingKey = wrap.WrappingKey;
-        if (wrappingKey.StrengthBits < key.Type.StrengthBits)
-        {
-            env.Diagnostics.Warn($"the wrapping key (RSA-{wrappingKey.Bits}, {wrappingKey.StrengthBits}-bit security) is weaker " +
-                                 $"than the key it carries ({key.Type.Name}, {key.Type.StrengthBits}-bit security); " +
-                                 "the key is only as safe as its wrapping");
-        }
+        if (WrappingStrength.Warning(key.Type, wrap.WrappingKey) is { } weak) env.Diagnostics.Warn(weak);
         var wrapped = store.Wrap(key, wrap);
         var context = new ExportContext(request.KeyName, key.Type, request.Algorithm, request.AzureKek,
                                         $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");

@@ -32,19 +32,41 @@ static class PlatformFiles
             }
         }
         // File.Move(overwrite: false) checks, then calls rename(2), which replaces: two creators would both "win".
-        if (LibC.RenameAt2(LibC.AT_FDCWD, source, LibC.AT_FDCWD, destination, LibC.RENAME_NOREPLACE) == 0) return true;
-        var errno = Marshal.GetLastPInvokeError();
+        var errno = RenameNoReplace(source, destination);
+        if (errno == 0) return true;
         if (errno == LibC.EEXIST) return false;
         if (errno is not (LibC.EINVAL or LibC.ENOSYS or LibC.EOPNOTSUPP)) throw Failure(errno);
-        // A kernel or file system without RENAME_NOREPLACE: link(2) fails just as atomically when the name exists.
+        return TryMoveNewByLink(source, destination);
+    }
+
+    /// <summary>
+    /// For a kernel or file system without RENAME_NOREPLACE: link(2) fails just as atomically when the name exists;
+    /// then the temporary name is removed (a kill between the two leaves it for the next run to remove).
+    /// </summary>
+    internal static bool TryMoveNewByLink(string source, string destination)
+    {
         if (LibC.Link(source, destination) != 0)
         {
-            errno = Marshal.GetLastPInvokeError();
+            var errno = Marshal.GetLastPInvokeError();
             if (errno == LibC.EEXIST) return false;
             throw Failure(errno);
         }
         File.Delete(source);
         return true;
+    }
+
+    /// <summary>renameat2(RENAME_NOREPLACE): 0, or the error number (ENOSYS from a C library older than glibc 2.28).</summary>
+    static int RenameNoReplace(string source, string destination)
+    {
+        try
+        {
+            return LibC.RenameAt2(LibC.AT_FDCWD, source, LibC.AT_FDCWD, destination, LibC.RENAME_NOREPLACE) == 0
+                ? 0 : Marshal.GetLastPInvokeError();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return LibC.ENOSYS;
+        }
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using CloudIntegration.IO;
+using CloudIntegration.Tests.Cases;
 using CloudIntegration.Tests.Support;
 using Xunit;
 
@@ -9,8 +10,10 @@ namespace CloudIntegration.Tests.Durability;
 /// <summary>The write primitives on a real file system: create-if-absent is exclusive, failures are reported.</summary>
 public sealed class AtomicFileTests
 {
-    [Fact]
-    public void Of_sixteen_threads_creating_one_name_at_once_exactly_one_wins_and_its_file_is_the_file()
+    [Theory]
+    [InlineData("rename-noreplace")]
+    [InlineData("link")] // the fallback where a file system lacks RENAME_NOREPLACE
+    public void Of_sixteen_threads_creating_one_name_at_once_exactly_one_wins_and_its_file_is_the_file(string primitive)
     {
         using var scratch = new Scratch();
         const int Threads = 16;
@@ -21,8 +24,18 @@ public sealed class AtomicFileTests
             var won = new bool[Threads];
             var threads = Enumerable.Range(0, Threads).Select(i => new Thread(() =>
             {
+                var content = Encoding.ASCII.GetBytes($"writer {i}");
                 start.SignalAndWait();
-                won[i] = AtomicFile.TryCreate(path, Encoding.ASCII.GetBytes($"writer {i}"), AtomicFile.OwnerOnly);
+                if (primitive == "link")
+                {
+                    var temp = AtomicFile.Stage(path, content, AtomicFile.OwnerOnly);
+                    won[i] = PlatformFiles.TryMoveNewByLink(temp, path);
+                    if (!won[i]) File.Delete(temp);
+                }
+                else
+                {
+                    won[i] = AtomicFile.TryCreate(path, content, AtomicFile.OwnerOnly);
+                }
             })).ToList();
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
@@ -83,6 +96,21 @@ public sealed class AtomicFileTests
         AtomicFile.RemoveAbandoned(scratch.Root);
 
         Assert.Equal(kept.Order(), Directory.GetFiles(scratch.Root).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void The_next_export_removes_a_killed_runs_temporary_files_from_the_output_directory()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        var aws = ExportCases.All.First(c => c.Provider == "aws");
+        var leftover = $".k1-wrapped.{DeadProcessId()}.{Guid.NewGuid():N}.tmp";
+        scratch.Write(Path.Combine("out", leftover), "half");
+        scratch.Write(Path.Combine("out", ".notes.tmp"), "the user's");
+
+        Assert.Equal(0, tool.Run(aws.Arguments("k1", ProviderKeyPair.Get(aws.WrappingBits).WrapKeyFile(aws.Form))).ExitCode);
+
+        Assert.Equal([".notes.tmp", "k1-wrapped"], Directory.GetFiles(tool.WorkingDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     static int DeadProcessId()

@@ -37,9 +37,9 @@ public sealed class WorldDirectory
         var world = new WorldDirectory(root);
         try
         {
-            if (!Directory.Exists(root))
+            // Of several first runs at once, only the one whose mkdir succeeded says it created the world.
+            if (AtomicFile.TryCreatePrivateDirectory(root))
             {
-                AtomicFile.CreatePrivateDirectory(root);
                 diagnostics.Note($"created a new embedded Security World in {root}");
             }
             AtomicFile.CreatePrivateDirectory(world.KeysDirectory);

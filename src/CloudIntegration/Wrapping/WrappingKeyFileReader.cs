@@ -97,7 +97,7 @@ static class WrappingKeyFileReader
         return label switch
         {
             "PUBLIC KEY" => FromSpki(CheckWhole(der, path), "PEM SubjectPublicKeyInfo", path),
-            "RSA PUBLIC KEY" => WrappingPublicKey.FromRsaPublicKey(CheckWhole(der, path), "PEM RSA PUBLIC KEY", null, path),
+            "RSA PUBLIC KEY" => WrappingPublicKey.FromRsaPublicKey(CheckWhole(der, path), "PEM RSA PUBLIC KEY", path),
             "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE" => FromCertificate(CheckWhole(der, path), "PEM certificate", path, now),
             _ => throw RuntimeErrors.WrapKeyFile(path, $"holds a PEM '{ErrorText.Shorten(label)}'; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"),
         };
@@ -140,7 +140,7 @@ static class WrappingKeyFileReader
         {
             DerShape.Spki => FromSpki(der, encoding + " SubjectPublicKeyInfo", path),
             DerShape.Certificate => FromCertificate(der, encoding + " certificate", path, now),
-            DerShape.RsaPublicKey => WrappingPublicKey.FromRsaPublicKey(der, encoding + " RSA public key", null, path),
+            DerShape.RsaPublicKey => WrappingPublicKey.FromRsaPublicKey(der, encoding + " RSA public key", path),
             DerShape.PrivateKey => throw PrivateKeyGiven(path),
             _ => throw RuntimeErrors.WrapKeyFile(path, "is not a public key or certificate (expected DER or PEM SubjectPublicKeyInfo, " +
                                               "PEM RSA PUBLIC KEY, an X.509 certificate, or base64 of DER)"),
@@ -234,7 +234,7 @@ static class WrappingKeyFileReader
                 throw RuntimeErrors.WrapKeyFile(path, $"holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
             }
             var bits = spki.ReadBitString(out _);
-            return WrappingPublicKey.FromRsaPublicKey(bits, format, null, path);
+            return WrappingPublicKey.FromRsaPublicKey(bits, format, path);
         }
         catch (AsnContentException)
         {
@@ -272,7 +272,7 @@ static class WrappingKeyFileReader
         {
             throw RuntimeErrors.WrapKeyFile(path, $"the certificate holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
         }
-        return WrappingPublicKey.FromRsaPublicKey(rsaPublicKey, format, notAfter, path);
+        return WrappingPublicKey.FromRsaPublicKey(rsaPublicKey, format, path);
     }
 
     static string? TryAscii(byte[] data)

@@ -13,13 +13,12 @@ public sealed class WrappingPublicKey
 {
     public const int MinimumBits = 2048;
 
-    internal WrappingPublicKey(byte[] spki, byte[] modulus, byte[] exponent, string format, DateTime? notAfter)
+    internal WrappingPublicKey(byte[] spki, byte[] modulus, byte[] exponent, string format)
     {
         SubjectPublicKeyInfo = spki;
         Modulus = modulus;
         Exponent = exponent;
         Format = format;
-        CertificateNotAfter = notAfter;
         Bits = (int)new BigInteger(modulus, isUnsigned: true, isBigEndian: true).GetBitLength();
         Fingerprint = Convert.ToHexStringLower(SHA256.HashData(spki));
     }
@@ -34,7 +33,6 @@ public sealed class WrappingPublicKey
     public string Fingerprint { get; }
     /// <summary>How the file was written: "PEM certificate", "DER SubjectPublicKeyInfo", ...</summary>
     public string Format { get; }
-    public DateTime? CertificateNotAfter { get; }
     public int StrengthBits => Keys.KeyType.RsaStrength(Bits);
 
     public RSA CreateRsa()
@@ -58,7 +56,7 @@ public sealed class WrappingPublicKey
     /// encryption time (with a message this build does not carry) is refused with a reason: the modulus must be odd
     /// and 2048 to 16384 bits, the exponent odd, at least 3 and at most 64 bits.
     /// </summary>
-    internal static WrappingPublicKey FromRsaPublicKey(ReadOnlySpan<byte> pkcs1, string format, DateTime? notAfter, string path)
+    internal static WrappingPublicKey FromRsaPublicKey(ReadOnlySpan<byte> pkcs1, string format, string path)
     {
         BigInteger modulus, exponent;
         try
@@ -91,7 +89,7 @@ public sealed class WrappingPublicKey
         {
             rsa.ImportRSAPublicKey(pkcs1, out _);
             var p = rsa.ExportParameters(false);
-            return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format, notAfter);
+            return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format);
         }
         catch (CryptographicException)
         {

@@ -173,7 +173,7 @@ public sealed class CardSet
             {
                 throw new FormatException("inconsistent");
             }
-            var created = DateTimeOffset.ParseExact(root.GetProperty("created").GetString()!, CreatedFormat, CultureInfo.InvariantCulture,
+            var created = DateTimeOffset.ParseExact(root.GetProperty("created").GetString()!, TextFormats.Timestamp, CultureInfo.InvariantCulture,
                                                     DateTimeStyles.AssumeUniversal);
             return new CardSet(name, root.GetProperty("id").GetString()!, created, quorum, count, check, path, createdIsChecked: lines[0] == Magic);
         }
@@ -199,9 +199,8 @@ public sealed class CardSet
             ? string.Create(CultureInfo.InvariantCulture, $"cloud_integration_tool cardset check v2\n{Name}\n{Id}\n{CreatedText}\n{Quorum}\n{Count}")
             : string.Create(CultureInfo.InvariantCulture, $"cloud_integration_tool cardset check v1\n{Name}\n{Id}\n{Quorum}\n{Count}")));
 
-    const string CreatedFormat = "yyyy-MM-ddTHH:mm:ssZ";
     /// <summary>The creation time as the file spells it; the parse is exact, so this is the file's text.</summary>
-    string CreatedText => Created.UtcDateTime.ToString(CreatedFormat, CultureInfo.InvariantCulture);
+    string CreatedText => TextFormats.Utc(Created);
 
     byte[] Encode()
     {

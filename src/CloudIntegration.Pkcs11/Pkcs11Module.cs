@@ -25,8 +25,12 @@ public sealed unsafe class Pkcs11Module : IDisposable
 
     internal CK_FUNCTION_LIST* Functions => _disposed ? throw new ObjectDisposedException(nameof(Pkcs11Module)) : _functions;
 
-    /// <summary>Loads the library, fetches its function list and calls C_Initialize.</summary>
-    public static Pkcs11Module Load(string path)
+    /// <summary>
+    /// Loads the library, fetches its function list and calls C_Initialize. <paramref name="initArgs"/>, when given,
+    /// goes to the library as CK_C_INITIALIZE_ARGS.pReserved, a NUL-terminated string: NSS's softoken reads its
+    /// configuration there (configdir, flags), which is how it loads without any machine-wide configuration.
+    /// </summary>
+    public static Pkcs11Module Load(string path, string? initArgs = null)
     {
         if (Directory.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NotLoadable, "it is a directory");
         if (!File.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "no such file");
@@ -52,8 +56,21 @@ public sealed unsafe class Pkcs11Module : IDisposable
             throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NoFunctionList, "C_GetFunctionList returned no function list");
         }
         // OS locking: the runtime owns threads the tool does not control, so let the library use native mutexes.
-        var args = new CK_C_INITIALIZE_ARGS { flags = CKF.OS_LOCKING_OK };
-        var rv = functions->C_Initialize(&args);
+        // NSS reads one pointer beyond the standard structure (its CK_NSS_C_INITIALIZE_ARGS), so that one is zeroed too.
+        var args = stackalloc CK_C_INITIALIZE_ARGS[2];
+        args[0] = new CK_C_INITIALIZE_ARGS { flags = CKF.OS_LOCKING_OK };
+        args[1] = default;
+        var reserved = initArgs is null ? null : (byte*)Marshal.StringToCoTaskMemUTF8(initArgs);
+        nuint rv;
+        try
+        {
+            args[0].pReserved = reserved;
+            rv = functions->C_Initialize(args);
+        }
+        finally
+        {
+            if (reserved is not null) Marshal.FreeCoTaskMem((IntPtr)reserved);
+        }
         if (rv != CKR.OK && rv != CKR.CRYPTOKI_ALREADY_INITIALIZED) throw new Pkcs11Exception("C_Initialize", rv);
         // Only the code that initialized the library finalizes it; the library itself stays loaded (see Dispose).
         return new Pkcs11Module(path, functions, finalizeOnDispose: rv == CKR.OK);

@@ -11,20 +11,23 @@ namespace CloudIntegration.Tests;
 /// </summary>
 public sealed class ExportTableTests
 {
-    public static TheoryData<KeyStoreUnderTest, ExportCase> Cases()
+    /// <summary>By name, so that each row is a test of its own that a filter can pick (e.g. DisplayName~nss/softoken).</summary>
+    public static TheoryData<string, string> Cases()
     {
-        var data = new TheoryData<KeyStoreUnderTest, ExportCase>();
+        var data = new TheoryData<string, string>();
         foreach (var store in KeyStoreUnderTest.All)
         {
-            foreach (var c in ExportCases.All) data.Add(store, c);
+            foreach (var c in ExportCases.All) data.Add(store.Name, c.ToString());
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Export_is_imported_by_the_provider_and_re_export_gives_the_same_key(KeyStoreUnderTest store, ExportCase c)
+    public void Export_is_imported_by_the_provider_and_re_export_gives_the_same_key(string storeName, string caseName)
     {
+        var store = KeyStoreUnderTest.All.Single(s => s.Name == storeName);
+        var c = ExportCases.All.Single(e => e.ToString() == caseName);
         using var scratch = new Scratch();
         var tool = store.Prepare(scratch);
         var pair = ProviderKeyPair.Get(c.WrappingBits);

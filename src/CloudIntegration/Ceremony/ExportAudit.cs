@@ -44,7 +44,7 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
     /// Records the export (and the generation, if the key is new). If the record cannot be written the files are
     /// removed again and the export fails, so no export happens off the record.
     /// </summary>
-    public AuditEntry Exported(IReadOnlyList<string> files, string outputDirectory)
+    public AuditEntry Exported(IReadOnlyList<string> files, string outputDirectory, string? construction = null)
     {
         try
         {
@@ -54,6 +54,7 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
                 Event = AuditEntry.Export,
                 OutputDirectory = Path.GetFullPath(outputDirectory),
                 Files = CeremonyAudit.Hashes(files),
+                Construction = construction,
             };
             var written = _created ? CeremonyAudit.Append(env, generate, export) : CeremonyAudit.Append(env, export);
             return written[^1];

@@ -70,13 +70,14 @@ public static class ExportCommand
             var context = new ExportContext(plan.KeyName, key.Type, plan.Algorithm, plan.AzureKek,
                                             $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
             var written = OutputSet.Write(outputDirectory, plan.Provider.Format(context, wrapped));
-            var record = audit.Exported(written, outputDirectory);
+            var record = audit.Exported(written, outputDirectory, wrapped.Construction);
 
             ExportReport.Print(new ExportResult(plan, key, created, wrappingKey, store.Description, written)
             {
                 OutputDirectory = outputDirectory,
                 Warnings = warnings.Warnings,
                 AuditEntry = record,
+                Construction = wrapped.Construction,
             }, env);
             return ExitCodes.Success;
         }

@@ -22,6 +22,8 @@ public sealed record ExportResult(
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>The export's entry in the audit trail, as written.</summary>
     public AuditEntry? AuditEntry { get; init; }
+    /// <summary>Which mechanisms the key store used, where it chose among several (a PKCS#11 token).</summary>
+    public string? Construction { get; init; }
 }
 
 /// <summary>
@@ -49,6 +51,7 @@ public static class ExportReport
         env.Out.WriteLine("  " + KeyFacts.Identity(key));
         env.Out.WriteLine($"  wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         env.Out.WriteLine($"  key store: {result.KeyStore}");
+        if (result.Construction is { } construction) env.Out.WriteLine($"  construction: {construction} (proven against known answers first)");
         if (result.AuditEntry is { } entry) env.Out.WriteLine($"  audit: entry {entry.Seq} in {CeremonyAudit.Trail(env).LogPath}");
         var inWorkingDirectory = Path.GetFullPath(result.OutputDirectory.Length > 0 ? result.OutputDirectory : env.WorkingDirectory) ==
                                  Path.GetFullPath(env.WorkingDirectory);
@@ -95,6 +98,8 @@ public static class ExportReport
             json.WriteString("provider", plan.Provider.Name);
             json.WriteString("wrapAlgorithm", plan.Algorithm.Name);
             json.WriteString("wrapping", plan.Provider.Request(result.WrappingKey, plan.Algorithm).Describe());
+            if (result.Construction is { } construction) json.WriteString("construction", construction);
+            else json.WriteNull("construction");
             json.WriteStartObject("wrappingKey");
             json.WriteNumber("bits", result.WrappingKey.Bits);
             json.WriteString("format", result.WrappingKey.Format);

@@ -14,9 +14,9 @@ namespace CloudIntegration.Cli;
 /// </summary>
 public static class InfoCommand
 {
-    static readonly List<OptionSpec> Options = [ExportOptions.Help, ExportOptions.Pkcs11Library];
+    static readonly List<OptionSpec> Options = [ExportOptions.Help, ExportOptions.Pkcs11Library, ExportOptions.Pkcs11InitArgs];
 
-    static string Usage(string program) => $"{program} info [-h] [--pkcs11-library LIB]";
+    static string Usage(string program) => $"{program} info [-h] [--pkcs11-library LIB [--pkcs11-init-args TEXT]]";
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
@@ -32,7 +32,7 @@ public static class InfoCommand
         }
         if (args.Positionals.Count > 0) throw UsageErrors.Usage($"unexpected argument '{ErrorText.Shorten(args.Positionals[0])}' (usage: {Usage(env.ProgramName)})");
 
-        if (Pkcs11Setup.Library(args, env) is { } library) PrintLibrary(TokenInventory.Survey(library), env.Out);
+        if (Pkcs11Setup.Library(args, env) is { } library) PrintLibrary(TokenInventory.Survey(library, Pkcs11Setup.InitArgs(args, env)), env.Out);
         else PrintWorld(KeyStoreSelection.WorldRoot(env), env.Out);
         return ExitCodes.Success;
     }
@@ -79,15 +79,12 @@ public static class InfoCommand
             }
             output.WriteLine($"  module {slot.Position}: token '{token.Label}'");
             output.WriteLine($"    serial {token.Serial}, model {token.Model}, manufacturer {token.Manufacturer}");
-            output.WriteLine($"    state: initialized; login: {Login(token)}");
+            output.WriteLine($"    state: initialized{(token.IsWriteProtected ? ", read-only (cannot hold keys)" : "")}; login: {Login(token)}");
             output.WriteLine($"    select with: -m {slot.Position}, -m '{token.Label}' or -m {token.Serial} (or -S/-O '{token.Label}')");
             output.WriteLine("    mechanisms the tool needs:");
             foreach (var m in slot.Mechanisms) Mechanism(output, m.Name, m.Status, m.Use, indent: "      ");
-        }
-        if (report.PadsBeforeKeyWrap)
-        {
-            output.WriteLine($"note: {info.Manufacturer} {info.LibraryVersion} zero-pads keys to a multiple of 8 bytes before CKM_AES_KEY_WRAP_PAD, " +
-                             "so RSA and EC exports unwrap to the PKCS#8 key followed by up to 7 zero bytes; strict importers may refuse them");
+            output.WriteLine("    known-answer tests (throwaway session keys; an export trusts only what is proven here):");
+            foreach (var (test, result) in slot.KnownAnswers) output.WriteLine($"      {test}: {result}");
         }
     }
 

@@ -11,6 +11,7 @@ namespace CloudIntegration.Cli;
 public static class Pkcs11Setup
 {
     public const string LibraryVariable = "CLOUD_INTEGRATION_PKCS11_LIBRARY";
+    public const string InitArgsVariable = "CLOUD_INTEGRATION_PKCS11_INIT_ARGS";
 
     /// <summary>The library to use, the option winning over the environment; null for the embedded world.</summary>
     public static string? Library(ParsedArguments args, ToolEnvironment env)
@@ -21,10 +22,18 @@ public static class Pkcs11Setup
         return string.IsNullOrEmpty(chosen) ? null : Path.GetFullPath(chosen, env.WorkingDirectory);
     }
 
+    /// <summary>The library's initialisation string (NSS's configuration), the option winning over the environment.</summary>
+    public static string? InitArgs(ParsedArguments args, ToolEnvironment env)
+    {
+        var given = args.Value(ExportOptions.Pkcs11InitArgs) ?? env.Variable(InitArgsVariable);
+        return string.IsNullOrEmpty(given) ? null : given;
+    }
+
     /// <summary>Options that only make sense with a token are refused, not ignored, without one.</summary>
     public static void RejectWithoutLibrary(ParsedArguments args)
     {
         if (args.Has(ExportOptions.PinFile)) throw UsageErrors.Pkcs11OptionWithoutLibrary("--pin-file");
+        if (args.Has(ExportOptions.Pkcs11InitArgs)) throw UsageErrors.Pkcs11OptionWithoutLibrary("--pkcs11-init-args");
     }
 
     /// <summary>The token an export runs against, with the provider's algorithms for advice and the wrap to rehearse.</summary>
@@ -36,7 +45,8 @@ public static class Pkcs11Setup
             pin,
             plan.Provider.TakesWrapAlgorithm ? plan.Provider.WrapAlgorithms : [plan.Provider.ImplicitAlgorithm!],
             Rehearsal(plan, env),
-            env.Err));
+            env.Err,
+            InitArgs(plan.Arguments, env)));
 
     /// <summary>The token another command (keys list/show/destroy) runs against, chosen by the same options.</summary>
     public static IKeyStore Open(string library, ParsedArguments args, ToolEnvironment env)
@@ -45,7 +55,7 @@ public static class Pkcs11Setup
             : args.Value(ExportOptions.CardSet) is { } cardSet ? Protection.CardSet(cardSet)
             : Protection.Module;
         return Open(env, args, pin => new Pkcs11StoreOptions(
-            library, Selector(args.Value(ExportOptions.Module), protection), protection, pin, [], null, env.Err));
+            library, Selector(args.Value(ExportOptions.Module), protection), protection, pin, [], null, env.Err, InitArgs(args, env)));
     }
 
     static IKeyStore Open(ToolEnvironment env, ParsedArguments args, Func<Func<string, byte[]>, Pkcs11StoreOptions> options)
@@ -67,8 +77,9 @@ public static class Pkcs11Setup
     /// The wrap the export will ask for. The export command has already read and checked the wrapping key file; it is
     /// read again here (it is small) so that the token can try the wrap on a throwaway key before generating anything.
     /// </summary>
-    static WrapRequest Rehearsal(ExportPlan plan, ToolEnvironment env) =>
-        plan.Provider.Request(WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath)), plan.Algorithm);
+    static WrapRehearsal Rehearsal(ExportPlan plan, ToolEnvironment env) => new(
+        plan.Provider.Request(WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath)), plan.Algorithm),
+        plan.RequestedKeyType ?? plan.Provider.DefaultKeyType);
 
     /// <summary>
     /// -S and -O name the token (vendors present softcards and card sets as tokens); the key is recorded with that

@@ -26,7 +26,7 @@ public abstract class KeyStoreUnderTest
 
     /// <summary>Every store the suite runs against. A store whose software is not installed fails, saying what to install.</summary>
     public static IReadOnlyList<KeyStoreUnderTest> All { get; } =
-        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet(), new SoftHsmToken()];
+        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet(), new SoftHsmToken(), new NssToken()];
 }
 
 /// <summary>The embedded Security World, module protection.</summary>

@@ -42,7 +42,7 @@ public sealed class ExportTableTests
             return;
         }
         Assert.True(first.ExitCode == 0, first.ToString());
-        var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed);
+        var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair);
 
         // Re-export into a fresh directory: same material, different ciphertext (fresh OAEP seed and ephemeral key).
         var firstFiles = Directory.GetFiles(tool.WorkingDirectory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
@@ -50,7 +50,7 @@ public sealed class ExportTableTests
         var second = tool.Run(c.Arguments("ceremony-key_1", wrapKey));
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("exported existing key", second.Stdout);
-        Assert.Equal(plaintext, ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed));
+        Assert.Equal(plaintext, ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair));
         Assert.NotEqual(firstFiles.Values.First(), File.ReadAllBytes(Path.Combine(tool.WorkingDirectory, firstFiles.Keys.First())));
 
         foreach (var directory in store.StorageDirectories(tool).Append(tool.WorkingDirectory))

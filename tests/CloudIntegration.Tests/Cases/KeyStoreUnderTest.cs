@@ -16,9 +16,6 @@ public abstract class KeyStoreUnderTest
     /// <summary>A fragment of the one-line error the tool must give for this case, or null when it must succeed.</summary>
     public virtual string? ExpectedError(ExportCase c) => null;
 
-    /// <summary>Whether private-key exports may carry SoftHSM 2.6.1's zero padding (see README).</summary>
-    public virtual bool TrailingZerosAllowed => false;
-
     /// <summary>Directories that must never contain key plaintext, besides the output directory.</summary>
     public virtual IEnumerable<string> StorageDirectories(Tool tool) => [tool.WorldDirectory];
 

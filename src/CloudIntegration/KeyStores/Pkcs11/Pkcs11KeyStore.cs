@@ -29,6 +29,38 @@ public sealed record Pkcs11StoreOptions(
     string? InitArgs = null);
 
 /// <summary>
+/// SoftHSM's file store answers CKR_GENERAL_ERROR when another process rewrites the token file while this one reads it
+/// (many creators at once on one token, as in the shared-token test), and may then even report the token as not
+/// initialized; the next attempt reads a whole file. Only calls that change nothing are retried: token selection and
+/// login (a wrong PIN is CKR_PIN_INCORRECT, never retried, so no retry counts against the PIN).
+/// </summary>
+static class Transient
+{
+    const int Attempts = 6;
+
+    public static T Retry<T>(Func<T> call, Func<T, bool>? incomplete = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = call();
+                if (attempt < Attempts && incomplete?.Invoke(result) == true)
+                {
+                    Thread.Sleep(50 * attempt);
+                    continue;
+                }
+                return result;
+            }
+            catch (Pkcs11Exception e) when (e.ReturnValue == CKR.GENERAL_ERROR && attempt < Attempts)
+            {
+                Thread.Sleep(50 * attempt);
+            }
+        }
+    }
+}
+
+/// <summary>
 /// A PKCS#11 token as key store: keys are generated in the token as sensitive, extractable token objects, found again
 /// by CKA_LABEL, and wrapped for the provider by the token itself. Only ciphertext and public values ever leave it.
 /// </summary>
@@ -89,7 +121,11 @@ public sealed class Pkcs11KeyStore : IKeyStore
         var pin = options.ReadPin($"user PIN for PKCS#11 token '{token.Label}'");
         try
         {
-            session.Login(pin);
+            Transient.Retry(() =>
+            {
+                session.Login(pin);
+                return true;
+            });
         }
         finally
         {

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using CloudIntegration.Providers;
 using CloudIntegration.Tests.Cases;
+using CloudIntegration.Tests.Ceremony;
 using CloudIntegration.Tests.Support;
 using Xunit;
 
@@ -35,15 +37,37 @@ public sealed class CommandLineTests
         Assert.Matches(@"^cloud_integration_tool \d+\.\d+\.\d+\n$", result.Stdout);
     }
 
-    [Fact]
-    public void Options_take_argparse_forms_before_or_after_the_positionals()
+    /// <summary>
+    /// Each form of the module options gives a key openssl unwraps from the export (and whose public key is the one
+    /// the store lists), protected by the module: as the store's key file records it and as 'keys show' reports it.
+    /// </summary>
+    [Theory]
+    [InlineData("-m1 -M")]
+    [InlineData("-m 1 --module-protection")]
+    [InlineData("--module=1")]
+    [InlineData("--module 1 -M")]
+    public void Module_options_in_argparse_forms_before_or_after_the_positionals_give_a_module_protected_key(string options)
     {
         using var scratch = new Scratch();
         var tool = Tool.In(scratch);
-        var pem = ProviderKeyPair.Get(2048).PublicPem;
-        var result = tool.Run("microsoft-azure", "k1", pem, $"--azure-kek={ExportCase.AzureKek}", "--key-type", "EC-NISTP256", "-m1", "-M");
+        var pair = ProviderKeyPair.Get(2048);
+        var c = new ExportCase("microsoft-azure", "EC-NISTP256", null, 2048, WrapKeyForm.PemSpki);
+        var result = tool.Run(["microsoft-azure", "k1", pair.PublicPem, $"--azure-kek={ExportCase.AzureKek}", "--key-type", "EC-NISTP256", .. options.Split(' ')]);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(File.Exists(Path.Combine(tool.WorkingDirectory, "KeyTransferPackage-k1.byok")));
+
+        var pkcs8 = ProviderOracle.Import(c, tool.WorkingDirectory, "k1", pair);
+        var shown = tool.Keys("show", "k1", "--json").Ok().Json();
+        Assert.Equal(CeremonyTool.Sha256Hex(OpenSsl.PublicKeyOf(pkcs8)), shown.GetProperty("fingerprint").GetString());
+        Assert.Equal("module", shown.GetProperty("protection").GetString());
+        Assert.Equal("module", StoredProtection(tool, "k1"));
+    }
+
+    /// <summary>The protection in the key file's header line (format: KeyStores/SoftwareWorld/KeyFile.cs).</summary>
+    static string? StoredProtection(Tool tool, string keyName)
+    {
+        var header = File.ReadLines(Path.Combine(tool.WorldDirectory, "keys", keyName + ".key")).ElementAt(1);
+        using var json = JsonDocument.Parse(header);
+        return json.RootElement.GetProperty("protection").GetString();
     }
 
     [Theory]
@@ -99,6 +123,45 @@ public sealed class CommandLineTests
         var result = Tool.In(scratch).Run("microsoft-azure", "k1", ProviderKeyPair.Get(2048).PublicPem, "-a", ExportCase.AzureKek, "-k", "EC-NISTP256");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("warning: the wrapping key (RSA-2048, 112-bit security) is weaker than the key it carries (EC-NISTP256, 128-bit security)", result.Stderr);
+    }
+
+    /// <summary>
+    /// No provider hands out a wrapping key above RSA-4096 (152 bits), so AES-256 is always carried by a weaker key; a
+    /// wrapping of 128 bits or more is not warned about, and both strengths are shown as facts instead.
+    /// </summary>
+    [Fact]
+    public void An_adequate_wrapping_key_is_not_warned_about_and_both_strengths_are_shown()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        var text = tool.Run("aws", "k1", ProviderKeyPair.Get(4096).PublicDer, "RSAES_OAEP_SHA_256");
+        Assert.Equal(0, text.ExitCode);
+        Assert.DoesNotContain("warning", text.Stderr + text.Stdout);
+        Assert.Contains("  security strength (NIST SP 800-57): key 256 bits, wrapping key 152 bits\n", text.Stdout);
+
+        var json = tool.Run("google-cloud-key-management", "k2", ProviderKeyPair.Get(3072).PublicPem, "RSAES_OAEP_SHA_1", "-k", "RSA-4096", "--json");
+        Assert.Equal(0, json.ExitCode);
+        Assert.DoesNotContain("weaker", json.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        Assert.Equal(152, report.RootElement.GetProperty("key").GetProperty("strengthBits").GetInt32());
+        Assert.Equal(128, report.RootElement.GetProperty("wrappingKey").GetProperty("strengthBits").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("warnings").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_wrapping_key_below_128_bits_is_warned_about_only_when_weaker_than_the_key()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        var aes = tool.Run("aws", "k1", ProviderKeyPair.Get(2048).PublicDer, "RSAES_OAEP_SHA_256");
+        Assert.Equal(0, aes.ExitCode);
+        Assert.Contains("warning: the wrapping key (RSA-2048, 112-bit security) is weaker than the key it carries (AES-256, 256-bit security)", aes.Stderr);
+        Assert.Contains("warnings (also shown above):", aes.Stdout);
+
+        var rsa = tool.Run("microsoft-azure", "k2", ProviderKeyPair.Get(2048).PublicPem, "-a", ExportCase.AzureKek, "-k", "RSA-2048");
+        Assert.Equal(0, rsa.ExitCode);
+        Assert.DoesNotContain("weaker", rsa.Stderr);
+        Assert.Contains("  security strength (NIST SP 800-57): key 112 bits, wrapping key 112 bits\n", rsa.Stdout);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using CloudIntegration.Errors;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores.Pkcs11;
 using CloudIntegration.KeyStores.SoftwareWorld;
-using CloudIntegration.Native.Pkcs11;
 
 namespace CloudIntegration.Cli;
 
@@ -14,14 +13,14 @@ namespace CloudIntegration.Cli;
 /// </summary>
 public static class InfoCommand
 {
-    static readonly List<OptionSpec> Options = [ExportOptions.Help, ExportOptions.Pkcs11Library, ExportOptions.Pkcs11InitArgs];
+    static readonly List<OptionSpec> Options = [CommandOptions.Help, CommandOptions.Pkcs11Library, CommandOptions.Pkcs11InitArgs];
 
     static string Usage(string program) => $"{program} info [-h] [--pkcs11-library LIB [--pkcs11-init-args TEXT]]";
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
         var args = ParsedArguments.Parse(argv, Options);
-        if (args.Has(ExportOptions.Help))
+        if (args.Has(CommandOptions.Help))
         {
             env.Out.WriteLine("usage: " + Usage(env.ProgramName));
             env.Out.WriteLine();
@@ -32,8 +31,9 @@ public static class InfoCommand
         }
         if (args.Positionals.Count > 0) throw UsageErrors.Usage($"unexpected argument '{ErrorText.Shorten(args.Positionals[0])}' (usage: {Usage(env.ProgramName)})");
 
-        if (Pkcs11Setup.Library(args, env) is { } library) PrintLibrary(TokenInventory.Survey(library, Pkcs11Setup.InitArgs(args, env)), env.Out);
-        else PrintWorld(KeyStoreSelection.WorldRoot(env), env.Out);
+        var request = CommandLine.KeyStore(args, env);
+        if (request.Pkcs11Library is { } library) PrintLibrary(TokenInventory.Survey(library, request.Pkcs11InitArgs), env.Out);
+        else PrintWorld(request.WorldRoot, env.Out);
         return ExitCodes.Success;
     }
 
@@ -59,14 +59,13 @@ public static class InfoCommand
 
     static void PrintLibrary(LibraryReport report, TextWriter output)
     {
-        var info = report.Info;
         output.WriteLine($"PKCS#11 library: {report.Path}");
-        output.WriteLine($"  manufacturer {info.Manufacturer}, \"{info.Description}\", library version {info.LibraryVersion}, Cryptoki {info.CryptokiVersion}");
+        output.WriteLine($"  manufacturer {report.Manufacturer}, \"{report.Description}\", library version {report.LibraryVersion}, Cryptoki {report.CryptokiVersion}");
         var initialized = report.Slots.Count(s => s.Position is not null);
         output.WriteLine($"  {Count(report.Slots.Count, "slot")}, {Count(initialized, "initialized token")}");
         foreach (var slot in report.Slots)
         {
-            output.WriteLine($"slot 0x{(ulong)slot.Slot.Id:x}: {slot.Slot.Description}");
+            output.WriteLine($"slot 0x{slot.Id:x}: {slot.Description}");
             if (slot.Token is not { } token)
             {
                 output.WriteLine("  no token present");
@@ -79,7 +78,7 @@ public static class InfoCommand
             }
             output.WriteLine($"  module {slot.Position}: token '{token.Label}'");
             output.WriteLine($"    serial {token.Serial}, model {token.Model}, manufacturer {token.Manufacturer}");
-            output.WriteLine($"    state: initialized{(token.IsWriteProtected ? ", read-only (cannot hold keys)" : "")}; login: {Login(token)}");
+            output.WriteLine($"    state: initialized{(token.IsWriteProtected ? ", read-only (cannot hold keys)" : "")}; login: {Login(token.Login)}");
             output.WriteLine($"    select with: -m {slot.Position}, -m '{token.Label}' or -m {token.Serial} (or -S/-O '{token.Label}')");
             output.WriteLine("    mechanisms the tool needs:");
             foreach (var m in slot.Mechanisms) Mechanism(output, m.Name, m.Status, m.Use, indent: "      ");
@@ -88,11 +87,14 @@ public static class InfoCommand
         }
     }
 
-    static string Login(TokenInfo token) =>
-        !token.LoginRequired ? "not required"
-        : token.HasPinPad ? "required, PIN entered on the device"
-        : (token.Flags & CKF.USER_PIN_LOCKED) != 0 ? "required, but the user PIN is locked"
-        : "required (user PIN)";
+    static string Login(TokenLogin login) => login switch
+    {
+        TokenLogin.NotRequired => "not required",
+        TokenLogin.PinPad => "required, PIN entered on the device",
+        TokenLogin.UserPinLocked => "required, but the user PIN is locked",
+        TokenLogin.UserPin => "required (user PIN)",
+        _ => throw new ArgumentOutOfRangeException(nameof(login), login, null),
+    };
 
     static void Mechanism(TextWriter output, string name, string status, string use, string indent = "  ") =>
         output.WriteLine($"{indent}{name,-26} {status} [{use}]");

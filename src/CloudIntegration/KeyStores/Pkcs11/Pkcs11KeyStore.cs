@@ -25,7 +25,7 @@ public sealed record Pkcs11StoreOptions(
     Func<string, byte[]> ReadPin,
     IReadOnlyList<WrapAlgorithm> Alternatives,
     WrapRehearsal? Rehearsal,
-    TextWriter Diagnostics,
+    Diagnostics Diagnostics,
     string? InitArgs = null);
 
 /// <summary>
@@ -36,7 +36,7 @@ public sealed record Pkcs11StoreOptions(
 /// </summary>
 static class Transient
 {
-    const int Attempts = 6;
+    const int Attempts = 10;
 
     public static T Retry<T>(Func<T> call, Func<T, bool>? incomplete = null)
     {
@@ -47,14 +47,14 @@ static class Transient
                 var result = call();
                 if (attempt < Attempts && incomplete?.Invoke(result) == true)
                 {
-                    Thread.Sleep(50 * attempt);
+                    Thread.Sleep(100 * attempt);
                     continue;
                 }
                 return result;
             }
             catch (Pkcs11Exception e) when (e.ReturnValue == CKR.GENERAL_ERROR && attempt < Attempts)
             {
-                Thread.Sleep(50 * attempt);
+                Thread.Sleep(100 * attempt);
             }
         }
     }
@@ -114,7 +114,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
         if (!token.LoginRequired) return;
         if (token.HasPinPad)
         {
-            options.Diagnostics.WriteLine($"enter the user PIN of token '{token.Label}' on the device");
+            options.Diagnostics.Prompt($"enter the user PIN of token '{token.Label}' on the device");
             session.LoginOnDevice();
             return;
         }
@@ -151,7 +151,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
     {
         if (protection != _options.Protection)
         {
-            throw UsageErrors.ProtectionMismatch(name.Value, _options.Protection.Describe(), protection.Describe());
+            throw UsageErrors.KeyProtectedOtherwise(name.Value, _options.Protection.DescribeKey(), protection.DescribeAsGiven(), _options.Protection.HowToGive());
         }
         return Pkcs11Errors.Translate(Where, () => GetOrGenerateCore(name, type));
     }
@@ -263,13 +263,15 @@ public sealed class Pkcs11KeyStore : IKeyStore
                 var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate);
                 return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
             }
-            default:
+            case KeyFamily.Ec:
             {
                 using var publicTemplate = KeyTemplates.EcPublic(name, id, type.CurveOid!);
                 using var privateTemplate = KeyTemplates.PrivateKey(CKK.EC, name, id);
                 var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.EC_KEY_PAIR_GEN), publicTemplate, privateTemplate);
                 return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
             }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type.Name, "unknown key family");
         }
     }
 

@@ -10,10 +10,19 @@ public sealed record MechanismReport(string Name, string Use, bool Supported, st
 /// A slot, its token if one is present, the token's module number if it is initialized, its mechanisms, and what the
 /// known-answer tests found (test, result), which is what an export will trust.
 /// </summary>
-public sealed record SlotReport(SlotInfo Slot, TokenInfo? Token, int? Position, IReadOnlyList<MechanismReport> Mechanisms,
+public sealed record SlotReport(ulong Id, string Description, TokenReport? Token, int? Position, IReadOnlyList<MechanismReport> Mechanisms,
                                 IReadOnlyList<(string Test, string Result)> KnownAnswers);
 
-public sealed record LibraryReport(string Path, LibraryInfo Info, IReadOnlyList<SlotReport> Slots);
+/// <summary>A token as C_GetTokenInfo describes it, in the words `info` prints (the binding's types stay in this layer).</summary>
+public sealed record TokenReport(string Label, string Serial, string Model, string Manufacturer, bool IsInitialized, bool IsWriteProtected,
+                                 TokenLogin Login);
+
+/// <summary>How a user logs in to a token, from its flags.</summary>
+public enum TokenLogin { NotRequired, UserPin, PinPad, UserPinLocked }
+
+/// <summary>A library as C_GetInfo describes it, and its slots.</summary>
+public sealed record LibraryReport(string Path, string Manufacturer, string Description, string LibraryVersion, string CryptokiVersion,
+                                   IReadOnlyList<SlotReport> Slots);
 
 /// <summary>
 /// What the `info` command shows about a PKCS#11 library, read without logging in. Each token's wrapping mechanisms are
@@ -53,10 +62,19 @@ public static class TokenInventory
             var initialized = token is { IsInitialized: true };
             var answers = initialized ? KnownAnswerResults(module, slot) : [];
             var mechanisms = initialized ? Mechanisms(module, slot, answers) : [];
-            slots.Add(new SlotReport(slotInfo, token, positions.TryGetValue(slot, out var p) ? p : null, mechanisms, answers));
+            slots.Add(new SlotReport(slotInfo.Id, slotInfo.Description, token is null ? null : Report(token),
+                                     positions.TryGetValue(slot, out var p) ? p : null, mechanisms, answers));
         }
-        return new LibraryReport(libraryPath, module.GetInfo(), slots);
+        var info = module.GetInfo();
+        return new LibraryReport(libraryPath, info.Manufacturer, info.Description, info.LibraryVersion.ToString(), info.CryptokiVersion, slots);
     }
+
+    static TokenReport Report(TokenInfo token) => new(token.Label, token.Serial, token.Model, token.Manufacturer, token.IsInitialized,
+        token.IsWriteProtected,
+        !token.LoginRequired ? TokenLogin.NotRequired
+        : token.HasPinPad ? TokenLogin.PinPad
+        : (token.Flags & CKF.USER_PIN_LOCKED) != 0 ? TokenLogin.UserPinLocked
+        : TokenLogin.UserPin);
 
     static List<MechanismReport> Mechanisms(Pkcs11Module module, nuint slot, IReadOnlyList<(string Test, string Result)> answers)
     {
@@ -98,13 +116,13 @@ public static class TokenInventory
             using var answers = new KnownAnswers(session);
             foreach (var padding in new[] { RsaPadding.OaepSha1, RsaPadding.OaepSha256, RsaPadding.Pkcs1V15 })
             {
-                results.Add((padding.Describe(), Attempt(() => answers.Rsa(TokenWrapping.PaddingMechanism(padding), padding.ToDotNet()))));
+                results.Add((padding.Description, Attempt(() => answers.Rsa(TokenWrapping.PaddingMechanism(padding), padding.DotNet))));
             }
             foreach (var bytes in new[] { KnownAnswers.AesTargetBytes, KnownAnswers.OddTargetBytes })
             {
                 var what = bytes == KnownAnswers.AesTargetBytes ? "AES-256 targets" : "RSA and EC targets (PKCS#8, any length)";
                 results.Add(($"CKM_RSA_AES_KEY_WRAP, {what}",
-                             Attempt(() => answers.OneCall(TokenWrapping.OneCallMechanism(RsaPadding.OaepSha256), RsaPadding.OaepSha256.ToDotNet(), bytes))));
+                             Attempt(() => answers.OneCall(TokenWrapping.OneCallMechanism(RsaPadding.OaepSha256)!, RsaPadding.OaepSha256.DotNet, bytes))));
                 results.Add(($"CKM_AES_KEY_WRAP_KWP, {what}", Attempt(() => answers.AesKeyWrap(CKM.AES_KEY_WRAP_KWP, bytes))));
                 results.Add(($"CKM_AES_KEY_WRAP_PAD, {what}", Attempt(() => answers.AesKeyWrap(CKM.AES_KEY_WRAP_PAD, bytes))));
             }

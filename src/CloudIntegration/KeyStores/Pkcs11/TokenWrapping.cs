@@ -48,7 +48,7 @@ sealed class TokenWrapping(Pkcs11Session session)
     static TokenConstruction Choose(KnownAnswers answers, WrapRequest request, KeyType target, string where)
     {
         var rsaPart = PaddingMechanism(request.Padding);
-        var padding = request.Padding.ToDotNet();
+        var padding = request.Padding.DotNet;
         if (request.Construction == WrapConstruction.DirectRsa)
         {
             var direct = answers.Rsa(rsaPart, padding);
@@ -57,9 +57,9 @@ sealed class TokenWrapping(Pkcs11Session session)
         }
         var length = target.IsAsymmetric ? KnownAnswers.OddTargetBytes : KnownAnswers.AesTargetBytes;
         var findings = new List<string>();
-        if (request.Padding != RsaPadding.Pkcs1V15)
+        if (OneCallMechanism(request.Padding) is { } oneCallMechanism)
         {
-            var oneCall = answers.OneCall(OneCallMechanism(request.Padding), padding, length);
+            var oneCall = answers.OneCall(oneCallMechanism, padding, length);
             if (oneCall.Proven) return TokenConstruction.RsaAesOneCall;
             findings.Add(oneCall.Text);
         }
@@ -93,7 +93,7 @@ sealed class TokenWrapping(Pkcs11Session session)
             return construction switch
             {
                 TokenConstruction.DirectRsa => session.WrapKey(PaddingMechanism(request.Padding), providerKey, target),
-                TokenConstruction.RsaAesOneCall => session.WrapKey(OneCallMechanism(request.Padding), providerKey, target),
+                TokenConstruction.RsaAesOneCall => session.WrapKey(OneCallMechanism(request.Padding)!, providerKey, target),
                 TokenConstruction.KwpAndRsa => TwoCalls(providerKey, target, request.Padding, CKM.AES_KEY_WRAP_KWP),
                 TokenConstruction.PadAndRsa => TwoCalls(providerKey, target, request.Padding, CKM.AES_KEY_WRAP_PAD),
                 _ => throw new ArgumentOutOfRangeException(nameof(construction), construction, "unknown construction"),
@@ -132,19 +132,15 @@ sealed class TokenWrapping(Pkcs11Session session)
         _ => throw new ArgumentOutOfRangeException(nameof(construction), construction, "unknown construction"),
     };
 
-    public static Mechanism PaddingMechanism(RsaPadding padding) => padding switch
-    {
-        RsaPadding.Pkcs1V15 => Mechanism.Of(CKM.RSA_PKCS),
-        _ => Mechanism.Oaep(OaepHashes(padding).Hash, OaepHashes(padding).Mgf),
-    };
+    /// <summary>The padding's own PKCS#11 parameters: OAEP with its hash for both OAEP and MGF1, else PKCS#1 v1.5.</summary>
+    public static Mechanism PaddingMechanism(RsaPadding padding) => padding.Oaep is { } hash
+        ? Mechanism.Oaep((nuint)hash.Pkcs11Mechanism, (nuint)hash.Pkcs11Mgf)
+        : Mechanism.Of(CKM.RSA_PKCS);
 
-    public static Mechanism OneCallMechanism(RsaPadding padding) =>
-        Mechanism.RsaAesKeyWrap(256, OaepHashes(padding).Hash, OaepHashes(padding).Mgf);
-
-    /// <summary>The same hash for OAEP and MGF1, as every provider expects.</summary>
-    static (nuint Hash, nuint Mgf) OaepHashes(RsaPadding padding) => padding == RsaPadding.OaepSha256
-        ? (CKM.SHA256, CKG.MGF1_SHA256)
-        : (CKM.SHA_1, CKG.MGF1_SHA1);
+    /// <summary>CKM_RSA_AES_KEY_WRAP with the padding's OAEP parameters; null for a padding that is not OAEP.</summary>
+    public static Mechanism? OneCallMechanism(RsaPadding padding) => padding.Oaep is { } hash
+        ? Mechanism.RsaAesKeyWrap(256, (nuint)hash.Pkcs11Mechanism, (nuint)hash.Pkcs11Mgf)
+        : null;
 
     /// <summary>
     /// Which of <paramref name="candidates"/> this token can do with this provider key, found by wrapping a throwaway

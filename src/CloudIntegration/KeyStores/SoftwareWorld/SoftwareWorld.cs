@@ -14,8 +14,8 @@ namespace CloudIntegration.KeyStores.SoftwareWorld;
 public sealed class SoftwareWorld : IKeyStore
 {
     public const int ModuleNumber = 1;
-    const string SealingPurpose = "cloud_integration_tool key sealing v1";
-    const string HeaderPurpose = "cloud_integration_tool key header v1";
+    const string SealingPurpose = WorldKey.StorePurposePrefix + "sealing v1";
+    const string HeaderPurpose = WorldKey.StorePurposePrefix + "header v1";
 
     readonly WorldDirectory _directory;
     readonly WorldKey _worldKey;
@@ -30,15 +30,22 @@ public sealed class SoftwareWorld : IKeyStore
         _headerKey = worldKey.Derive(HeaderPurpose, []);
     }
 
-    public static SoftwareWorld Open(string root, int module, IProtectionUnlocker unlocker, TextWriter diagnostics)
+    /// <summary>
+    /// The world's module <paramref name="module"/> (only 1 exists). The world directory and key come from
+    /// <paramref name="world"/>, which the command shares with the audit trail so each is opened once per command.
+    /// </summary>
+    public static SoftwareWorld Open(WorldSession world, int module, IProtectionUnlocker unlocker)
     {
         if (module != ModuleNumber)
         {
-            throw RuntimeErrors.ModuleNotFound(module, [$"{ModuleNumber} (embedded Security World at {root})"]);
+            throw RuntimeErrors.ModuleNotFound(module, [$"{ModuleNumber} (embedded Security World at {world.Root})"]);
         }
-        var directory = WorldDirectory.OpenOrCreate(root, diagnostics);
-        return new SoftwareWorld(directory, WorldKey.LoadOrCreate(directory.WorldKeyPath, diagnostics), unlocker);
+        return new SoftwareWorld(world.Directory, world.Key, unlocker);
     }
+
+    /// <summary>The world key of <paramref name="root"/> for purposes outside the store (verifying the audit seal), without creating anything; null when there is none.</summary>
+    public static IKeyDerivation? OpenExistingKeyDerivation(string root) =>
+        WorldDirectory.OpenExisting(root)?.WorldKeyPath is { } path && File.Exists(path) ? WorldKey.Load(path) : null;
 
     public string Root => _directory.Root;
 
@@ -182,8 +189,8 @@ public sealed class SoftwareWorld : IKeyStore
 
     public void Dispose()
     {
+        // The world key belongs to the command's WorldSession, which zeroes it.
         CryptographicOperations.ZeroMemory(_headerKey);
-        _worldKey.Dispose();
         (_unlocker as IDisposable)?.Dispose();
     }
 }

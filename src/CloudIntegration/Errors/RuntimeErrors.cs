@@ -97,6 +97,9 @@ public static class RuntimeErrors
     public static RuntimeError Pkcs11TokenNotFound(string what, IEnumerable<string> available) =>
         Runtime($"{what}; available tokens: {List(available)} (see the info command)");
 
+    public static RuntimeError Pkcs11SeveralTokens(IEnumerable<string> writable) =>
+        Runtime($"several tokens can hold keys: {List(writable)}; choose one with -m (its position or label; see the info command)");
+
     public static RuntimeError Pkcs11TokenAmbiguous(string given, IEnumerable<string> matches) =>
         Runtime($"{given} matches more than one token: {List(matches)}; select by position or serial with -m");
 
@@ -114,6 +117,17 @@ public static class RuntimeErrors
                 (working.Count > 0 ? $"wrapping algorithms that work with this token: {List(working)}"
                                    : "none of the wrapping algorithms this provider takes works with this token") +
                 " (keys are never wrapped outside the token)", inner);
+
+    public static RuntimeError Pkcs11WrapUnproven(string where, string keyType, string construction, IEnumerable<string> findings) =>
+        Runtime($"{where} failed the known-answer test for wrapping a {keyType} key with {construction}: {string.Join("; ", findings)}; " +
+                "nothing was generated, and no file is written that the provider could not unwrap");
+
+    public static RuntimeError Pkcs11CurveUnsupported(string where, string curve, string call, Exception inner) =>
+        Runtime($"{where} does not support curve {curve} ({call}); nothing was generated", inner);
+
+    public static RuntimeError Pkcs11TemplateRefused(string where, string call, IEnumerable<string> optional, Exception inner) =>
+        Runtime($"{where} refused the key template ({call}); the attributes it may not know are {string.Join(", ", optional)}; " +
+                "nothing was generated", inner);
 
     public static RuntimeError Pkcs11MechanismRefused(string where, string mechanism, string call, Exception inner) =>
         Runtime($"{where} does not support {mechanism}: {call}", inner);

@@ -18,7 +18,11 @@ public static class Pkcs11Setup
         var given = args.Value(ExportOptions.Pkcs11Library);
         if (given is { Length: 0 }) throw UsageErrors.Usage("--pkcs11-library needs the path of a PKCS#11 library");
         var chosen = given ?? env.Variable(LibraryVariable);
-        return string.IsNullOrEmpty(chosen) ? null : Path.GetFullPath(chosen, env.WorkingDirectory);
+        if (string.IsNullOrEmpty(chosen)) return null;
+        // On Windows a bare DLL name (cknfast.dll) is found as Windows finds DLLs, unless it is in the working directory.
+        if (OperatingSystem.IsWindows() && Path.GetFileName(chosen) == chosen && chosen.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) &&
+            !File.Exists(Path.Combine(env.WorkingDirectory, chosen))) return chosen;
+        return Path.GetFullPath(chosen, env.WorkingDirectory);
     }
 
     /// <summary>Options that only make sense with a token are refused, not ignored, without one.</summary>

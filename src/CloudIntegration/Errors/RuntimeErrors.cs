@@ -31,6 +31,11 @@ public static class RuntimeErrors
     public static RuntimeError WrapKeyFile(string path, string problem) =>
         Runtime($"wrapping key file {path}: {problem}");
 
+    /// <summary>The platform's cryptography, not the input, failed (see Wrapping/PlatformCryptography).</summary>
+    public static RuntimeError PlatformCryptographyFailed(string algorithm, string what, Exception? inner = null) =>
+        Runtime($"this platform's {algorithm} does not work ({Shorten(what)}), so no input was at fault; run the tool where the " +
+                $"system cryptography implements {algorithm} (Windows with CNG, Linux with OpenSSL; Wine does not)", inner);
+
     public static RuntimeError OutputFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}; nothing was written", inner);
 

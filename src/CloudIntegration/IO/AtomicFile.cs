@@ -28,7 +28,7 @@ public static class AtomicFile
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
         try
         {
-            using var stream = new FileStream(temp, options);
+            using var stream = OperatingSystem.IsWindows() && IsOwnerOnly(mode) ? WindowsAcl.CreatePrivateFile(temp) : new FileStream(temp, options);
             stream.Write(content);
             stream.Flush(flushToDisk: true);
         }
@@ -46,7 +46,8 @@ public static class AtomicFile
         var temp = Stage(path, content, mode);
         try
         {
-            File.Move(temp, path, overwrite: true);
+            if (OperatingSystem.IsWindows()) WindowsMove.Replace(temp, path);
+            else File.Move(temp, path, overwrite: true);
         }
         catch
         {
@@ -65,8 +66,16 @@ public static class AtomicFile
         var temp = Stage(path, content, mode);
         try
         {
+            if (OperatingSystem.IsWindows())
+            {
+                if (!WindowsMove.TryCreate(temp, path))
+                {
+                    TryDelete(temp);
+                    return false;
+                }
+            }
             // On Unix, Move without overwrite is link(2) + unlink(2): it fails if the target exists, atomically.
-            File.Move(temp, path, overwrite: false);
+            else File.Move(temp, path, overwrite: false);
         }
         catch (IOException) when (File.Exists(path))
         {
@@ -106,7 +115,15 @@ public static class AtomicFile
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>Makes a rename durable: fsync the directory that holds the new name.</summary>
+    /// <summary>Mode 0600 or 0700: nothing for the group or others. On Windows such files get the owner-only ACL.</summary>
+    static bool IsOwnerOnly(UnixFileMode mode) =>
+        (mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+                 UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) == 0;
+
+    /// <summary>
+    /// Makes a rename durable: fsync the directory that holds the new name. On Windows the rename itself is written
+    /// through (<see cref="WindowsMove"/>).
+    /// </summary>
     public static void SyncDirectory(string directory)
     {
         if (OperatingSystem.IsWindows()) return;
@@ -116,10 +133,10 @@ public static class AtomicFile
         Native.close(fd);
     }
 
-    /// <summary>Creates a directory (and its parents) readable by the owner only.</summary>
+    /// <summary>Creates a directory (and its parents) readable by the owner only: mode 0700, or the owner-only ACL on Windows.</summary>
     public static void CreatePrivateDirectory(string path)
     {
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        if (OperatingSystem.IsWindows()) WindowsAcl.CreatePrivateDirectory(path);
         else Directory.CreateDirectory(path, OwnerOnlyDirectory);
     }
 

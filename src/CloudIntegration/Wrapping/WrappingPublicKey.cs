@@ -55,8 +55,9 @@ public sealed class WrappingPublicKey
         {
             rsa.ImportRSAPublicKey(pkcs1, out _);
         }
-        catch (CryptographicException)
+        catch (CryptographicException e)
         {
+            PlatformCryptography.ThrowIfRsaBroken(e);
             throw RuntimeErrors.WrapKeyFile(path, "the RSA public key inside it is malformed");
         }
         var p = rsa.ExportParameters(false);

@@ -36,6 +36,9 @@ public static class RuntimeErrors
         Runtime($"this platform's {algorithm} does not work ({Shorten(what)}), so no input was at fault; run the tool where the " +
                 $"system cryptography implements {algorithm} (Windows with CNG, Linux with OpenSSL; Wine does not)", inner);
 
+    public static RuntimeError WrappingKeySizeRefused(string path, string provider, int bits, int requiredBits, string why) =>
+        WrapKeyFile(path, $"{provider} takes only an RSA-{requiredBits} wrapping key{(why.Length > 0 ? $" ({why})" : "")}; this one is RSA-{bits}");
+
     public static RuntimeError OutputFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}; nothing was written", inner);
 

@@ -54,7 +54,7 @@ check "cssadmin by its program name" 0 "cssadmin 1.0.0" env CLOUD_INTEGRATION_PR
 check "-h names the Windows default world" 0 '%LOCALAPPDATA%\cloud_integration_tool\world' win -h
 check "info before any world" 0 "module 1: embedded Security World, not created yet" win info
 check "keys list in the default world under %LOCALAPPDATA%" 0 "no keys in the embedded Security World" win keys list
-check "info with a missing PKCS#11 DLL by name" 1 "error: PKCS#11 library cknfast.dll does not exist (not found next to the tool, in System32 or on PATH)" \
+check "info with a missing PKCS#11 DLL by name" 1 "error: PKCS#11 library cknfast.dll does not exist (not found next to the tool, in the Windows system directories or on PATH)" \
       win info --pkcs11-library cknfast.dll
 check "info with a missing PKCS#11 DLL by path" 1 'error: PKCS#11 library C:\HSM\cryptoki.dll does not exist (no such file)' \
       win info --pkcs11-library 'C:\HSM\cryptoki.dll'

@@ -32,8 +32,8 @@ public sealed unsafe class Pkcs11Module : IDisposable
     /// <summary>
     /// Loads the library, fetches its function list and calls C_Initialize. On Windows a bare file name
     /// (<c>cknfast.dll</c>, <c>cryptoki.dll</c>, <c>softhsm2-x64.dll</c>) that is not in the current directory is
-    /// found as Windows finds DLLs (the tool's directory, System32, then PATH), which is where vendors' installers put
-    /// them or their directory; elsewhere the library is a path.
+    /// found as Windows finds DLLs (the tool's directory, the system directories, then PATH, where vendors' installers
+    /// put their directories); elsewhere the library is a path.
     /// </summary>
     public static Pkcs11Module Load(string path)
     {
@@ -43,12 +43,14 @@ public sealed unsafe class Pkcs11Module : IDisposable
         IntPtr handle;
         try
         {
-            handle = bySearch ? NativeLibrary.Load(path, typeof(Pkcs11Module).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.UseDllDirectoryForDependencies)
+            // LegacyBehavior is LoadLibrary's standard search order, the one that reaches PATH, where vendors' installers
+            // put their directories (the safe-directories order stops at System32).
+            handle = bySearch ? NativeLibrary.Load(path, typeof(Pkcs11Module).Assembly, DllImportSearchPath.LegacyBehavior)
                               : NativeLibrary.Load(path);
         }
         catch (DllNotFoundException) when (bySearch)
         {
-            throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "not found next to the tool, in System32 or on PATH");
+            throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "not found next to the tool, in the Windows system directories or on PATH");
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {

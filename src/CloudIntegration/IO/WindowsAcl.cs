@@ -24,16 +24,15 @@ static class WindowsAcl
         }
     }
 
-    /// <summary>Creates <paramref name="path"/> (parents as Windows does by default) with the owner-only ACL.</summary>
-    public static void CreatePrivateDirectory(string path)
+    /// <summary>Creates one directory (its parent must exist) with the owner-only ACL; false when the name already exists.</summary>
+    public static bool TryCreatePrivateDirectory(string path)
     {
-        var parent = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (parent is not null && !Directory.Exists(parent)) Directory.CreateDirectory(parent);
-        if (Directory.Exists(path)) return;
+        if (Path.Exists(path)) return false;
         var security = new DirectorySecurity();
         security.SetAccessRuleProtection(isProtected: true, preserveInheritance: false);
         security.AddAccessRule(new FileSystemAccessRule(CurrentUser, FileSystemRights.FullControl, ToChildren, PropagationFlags.None, AccessControlType.Allow));
         new DirectoryInfo(path).Create(security);
+        return true;
     }
 
     /// <summary>A new file, opened for writing, whose ACL is the owner-only one.</summary>

@@ -31,6 +31,11 @@ public static class RuntimeErrors
     public static RuntimeError WrapKeyFile(string path, string problem) =>
         Runtime($"wrapping key file {Escape(path)}: {problem}");
 
+    /// <summary>The platform's cryptography, not the input, failed (see Wrapping/PlatformCryptography).</summary>
+    public static RuntimeError PlatformCryptographyFailed(string algorithm, string what, Exception? inner = null) =>
+        Runtime($"this platform's {algorithm} does not work ({Shorten(what)}), so no input was at fault; run the tool where the " +
+                $"system cryptography implements {algorithm} (Windows with CNG, Linux with OpenSSL; Wine does not)", inner);
+
     public static RuntimeError WrappingKeySizeRefused(string path, string provider, int bits, int requiredBits, string why) =>
         WrapKeyFile(path, $"{provider} takes only an RSA-{requiredBits} wrapping key{(why.Length > 0 ? $" ({why})" : "")}; this one is RSA-{bits}");
 

@@ -46,12 +46,14 @@ public sealed unsafe class Pkcs11Module : IDisposable
         IntPtr handle;
         try
         {
-            handle = bySearch ? NativeLibrary.Load(path, typeof(Pkcs11Module).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.UseDllDirectoryForDependencies)
+            // LegacyBehavior is LoadLibrary's standard search order, the one that reaches PATH, where vendors' installers
+            // put their directories (the safe-directories order stops at System32).
+            handle = bySearch ? NativeLibrary.Load(path, typeof(Pkcs11Module).Assembly, DllImportSearchPath.LegacyBehavior)
                               : NativeLibrary.Load(path);
         }
         catch (DllNotFoundException) when (bySearch)
         {
-            throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "not found next to the tool, in System32 or on PATH");
+            throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "not found next to the tool, in the Windows system directories or on PATH");
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {

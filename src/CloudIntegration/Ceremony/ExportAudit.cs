@@ -63,7 +63,7 @@ public sealed class ExportAudit(ExportRequest request, WrappingPublicKey wrappin
             _trailFailed = true;
             foreach (var file in files) AtomicFile.TryDelete(file.Path);
             if (e is ToolError tool) throw RuntimeErrors.Runtime(tool.Message + "; the export's files were removed", tool);
-            throw RuntimeErrors.AuditWriteFailed(audit.Trail.LogPath, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.AuditWriteFailed(audit.Trail.LogPath, ErrorText.Describe(e), e);
         }
     }
 

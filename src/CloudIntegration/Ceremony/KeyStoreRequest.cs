@@ -70,7 +70,7 @@ public sealed record KeyStoreRequest
         var protection = ParseProtection(input);
         if (input.Pkcs11Library is { Length: 0 }) throw UsageErrors.Usage("--pkcs11-library needs the path of a PKCS#11 library");
         var library = input.Pkcs11Library ?? context.Pkcs11LibraryFromEnvironment;
-        library = string.IsNullOrEmpty(library) ? null : Path.GetFullPath(library, context.BaseDirectory);
+        library = string.IsNullOrEmpty(library) ? null : IsWindowsDllName(library, context.BaseDirectory) ? library : Path.GetFullPath(library, context.BaseDirectory);
 
         var module = input.Module is { } given ? ModuleSelector.Parse(given) : null;
         // The embedded world's modules are numbered; only a PKCS#11 token is also found by label or serial.
@@ -124,4 +124,9 @@ public sealed record KeyStoreRequest
         if (path.Length == 0 || path.Any(char.IsControl)) throw UsageErrors.InvalidPath(option, path);
         return Path.GetFullPath(path, context.BaseDirectory);
     }
+
+    /// <summary>On Windows a bare DLL name (cknfast.dll) not in the working directory is found as Windows finds DLLs.</summary>
+    static bool IsWindowsDllName(string library, string baseDirectory) =>
+        OperatingSystem.IsWindows() && Path.GetFileName(library) == library && library.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) &&
+        !File.Exists(Path.Combine(baseDirectory, library));
 }

@@ -29,7 +29,12 @@ public static class RuntimeErrors
         Runtime($"this command does not unlock {option} protection (export the key with {option} and its passphrase or cards)");
 
     public static RuntimeError WrapKeyFile(string path, string problem) =>
-        Runtime($"wrapping key file {path}: {problem}");
+        Runtime($"wrapping key file {Escape(path)}: {problem}");
+
+    /// <summary>The platform's cryptography, not the input, failed (see Wrapping/PlatformCryptography).</summary>
+    public static RuntimeError PlatformCryptographyFailed(string algorithm, string what, Exception? inner = null) =>
+        Runtime($"this platform's {algorithm} does not work ({Shorten(what)}), so no input was at fault; run the tool where the " +
+                $"system cryptography implements {algorithm} (Windows with CNG, Linux with OpenSSL; Wine does not)", inner);
 
     public static RuntimeError WrappingKeySizeRefused(string path, string provider, int bits, int requiredBits, string why) =>
         WrapKeyFile(path, $"{provider} takes only an RSA-{requiredBits} wrapping key{(why.Length > 0 ? $" ({why})" : "")}; this one is RSA-{bits}");
@@ -43,6 +48,12 @@ public static class RuntimeErrors
 
     public static RuntimeError StorageFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}", inner);
+
+    /// <summary>'keys list' listed the keys it could read; these it could not (each message names its key and why).</summary>
+    public static RuntimeError KeysUnusable(IReadOnlyList<string> messages) =>
+        Runtime(messages.Count == 1
+            ? $"{messages[0]} (the other keys are listed)"
+            : $"{messages.Count.ToString(CultureInfo.InvariantCulture)} keys are unusable (the other keys are listed): {string.Join("; ", messages)}");
 
     public static RuntimeError KeyNotFound(string keyName, string keyStore) =>
         Runtime($"no key '{keyName}' in the {keyStore} (run 'keys list' to see the keys)");

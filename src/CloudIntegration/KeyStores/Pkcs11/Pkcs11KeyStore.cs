@@ -30,27 +30,20 @@ public sealed record Pkcs11StoreOptions(
 
 /// <summary>
 /// SoftHSM's file store answers CKR_GENERAL_ERROR when another process rewrites the token file while this one reads it
-/// (many creators at once on one token, as in the shared-token test), and may then even report the token as not
-/// initialized; the next attempt reads a whole file. Only calls that change nothing are retried: token selection and
+/// (many creators at once on one token, as in the shared-token test); the next attempt reads a whole file. Only calls that change nothing are retried: token selection and
 /// login (a wrong PIN is CKR_PIN_INCORRECT, never retried, so no retry counts against the PIN).
 /// </summary>
 static class Transient
 {
-    const int Attempts = 10;
+    const int Attempts = 6;
 
-    public static T Retry<T>(Func<T> call, Func<T, bool>? incomplete = null)
+    public static T Retry<T>(Func<T> call)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var result = call();
-                if (attempt < Attempts && incomplete?.Invoke(result) == true)
-                {
-                    Thread.Sleep(100 * attempt);
-                    continue;
-                }
-                return result;
+                return call();
             }
             catch (Pkcs11Exception e) when (e.ReturnValue == CKR.GENERAL_ERROR && attempt < Attempts)
             {
@@ -87,7 +80,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
     public static Pkcs11KeyStore Open(Pkcs11StoreOptions options)
     {
         var libraryName = $"PKCS#11 library {options.LibraryPath}";
-        var module = Pkcs11Errors.Translate(libraryName, () => Pkcs11Module.Load(options.LibraryPath, options.InitArgs));
+        var module = LoadWithTokens(libraryName, options);
         Pkcs11Session? session = null;
         try
         {
@@ -106,6 +99,30 @@ public sealed class Pkcs11KeyStore : IKeyStore
             session?.Dispose();
             module.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads the library. SoftHSM reads its tokens once, in C_Initialize, and a token file that another process was
+    /// rewriting at that moment leaves the token missing for the life of the process; so a library that shows no
+    /// initialized token is finalized and loaded again a few times before the tool says there is none.
+    /// </summary>
+    static Pkcs11Module LoadWithTokens(string libraryName, Pkcs11StoreOptions options)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var module = Pkcs11Errors.Translate(libraryName, () => Pkcs11Module.Load(options.LibraryPath, options.InitArgs));
+            var found = false;
+            try
+            {
+                found = Transient.Retry(() => TokenSelection.Initialized(module)).Count > 0;
+            }
+            catch (Pkcs11Exception) when (attempt < 5)
+            {
+            }
+            if (found || attempt >= 5) return module;
+            module.Dispose();
+            Thread.Sleep(100 * attempt);
         }
     }
 

@@ -37,8 +37,7 @@ public static class TokenSelection
 
     public static NumberedToken Select(Pkcs11Module module, TokenSelector selector)
     {
-        // A token whose file another process is rewriting can read as absent for a moment (SoftHSM); look again.
-        var tokens = Transient.Retry(() => Initialized(module), found => found.Count == 0);
+        var tokens = Transient.Retry(() => Initialized(module));
         if (tokens.Count == 0) throw RuntimeErrors.Pkcs11NoToken(module.LibraryPath);
         var byModule = selector.Module is { } m ? ByModule(tokens, m) : null;
         var byLabel = selector.Label is { } label ? ByLabel(tokens, label, selector.LabelOption) : null;

@@ -15,9 +15,11 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 static class KeyTemplates
 {
     /// <summary>
-    /// CKA_ID of a key made by this tool: "CIT1", the creation time (8 bytes, big-endian Unix seconds) and 8 random
-    /// bytes, 20 bytes in all. The prefix is the created-by-this-tool marker; keys without it are never exported.
-    /// The time keeps KeyRecord.Created without a companion object, and orders two keys raced into existence.
+    /// CKA_ID of a key made by this tool: "CIT1", the creation time (8 bytes, big-endian Unix milliseconds; keys made
+    /// before this version carry seconds) and 8 random bytes, 20 bytes in all. The prefix is the created-by-this-tool
+    /// marker; keys without it are never exported. The time keeps KeyRecord.Created without a companion object, and
+    /// orders two keys raced into existence: a creator that generates later gets the higher id and gives way, so only
+    /// generations that overlap in time are left to the settling pause (see RaceSettlement).
     /// </summary>
     public static ReadOnlySpan<byte> Marker => "CIT1"u8;
     public const int IdLength = 20;
@@ -26,15 +28,19 @@ static class KeyTemplates
     {
         var id = new byte[IdLength];
         Marker.CopyTo(id);
-        BinaryPrimitives.WriteInt64BigEndian(id.AsSpan(4, 8), now.ToUnixTimeSeconds());
+        BinaryPrimitives.WriteInt64BigEndian(id.AsSpan(4, 8), now.ToUnixTimeMilliseconds());
         RandomNumberGenerator.Fill(id.AsSpan(12));
         return id;
     }
 
     public static bool IsOurs(byte[]? id) => id is { Length: IdLength } && id.AsSpan().StartsWith(Marker);
 
-    public static DateTimeOffset CreatedFrom(byte[] id) =>
-        DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(id.AsSpan(4, 8)));
+    public static DateTimeOffset CreatedFrom(byte[] id)
+    {
+        var time = BinaryPrimitives.ReadInt64BigEndian(id.AsSpan(4, 8));
+        // Seconds since 1970 stay below 10^11 until the year 5138; milliseconds passed it in 1973.
+        return time < 100_000_000_000 ? DateTimeOffset.FromUnixTimeSeconds(time) : DateTimeOffset.FromUnixTimeMilliseconds(time);
+    }
 
     /// <summary>
     /// Attributes whose default the specification fixes, with that default. A key template never sends one of these

@@ -33,7 +33,7 @@ public static class AtomicFile
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
         try
         {
-            using var stream = new FileStream(temp, options);
+            using var stream = OperatingSystem.IsWindows() && PlatformFiles.IsOwnerOnly(mode) ? WindowsAcl.CreatePrivateFile(temp) : new FileStream(temp, options);
             stream.Write(content);
             stream.Flush(flushToDisk: true);
         }
@@ -46,7 +46,7 @@ public static class AtomicFile
     }
 
     /// <summary>Renames a staged file to <paramref name="path"/>, replacing any file of that name (not yet durable: see <see cref="SyncDirectory"/>).</summary>
-    public static void Replace(string temp, string path) => File.Move(temp, path, overwrite: true);
+    public static void Replace(string temp, string path) => PlatformFiles.Replace(temp, path);
 
     /// <summary>
     /// Renames a staged file to <paramref name="path"/> only if no file of that name exists; false, changing nothing,

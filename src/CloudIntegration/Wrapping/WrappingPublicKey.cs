@@ -91,8 +91,10 @@ public sealed class WrappingPublicKey
             var p = rsa.ExportParameters(false);
             return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format);
         }
-        catch (CryptographicException)
+        catch (CryptographicException e)
         {
+            // The key passed every check above, so a refusal here is the platform's: say what failed, not "bad file".
+            PlatformCryptography.ThrowIfRsaBroken(e);
             throw RuntimeErrors.WrapKeyFile(path, "the platform's cryptography refused the RSA public key inside it");
         }
     }

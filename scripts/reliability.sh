@@ -19,8 +19,8 @@ dotnet test tests/CloudIntegration.Tests --no-build --nologo --logger "console;v
   --filter "FullyQualifiedName~.Reliability.|FullyQualifiedName~.Durability.KillTests|FullyQualifiedName~.Durability.ConcurrencyTests" \
   >"$log" 2>&1 || status=$?
 # The tests write their counts through the test output: one line each.
-grep -E '^[[:space:]]*(fuzz|tamper|kill test|concurrency test):' "$log" | sed -E 's/^[[:space:]]+//'
-grep -E '^[[:space:]]*(Passed|Failed)!' "$log" | sed -E 's/^[[:space:]]+//; s/ - CloudIntegration.Tests.dll.*//'
+grep -E '^[[:space:]]*(fuzz|tamper|kill test|concurrency test):' "$log" | sed -E 's/^[[:space:]]+//' || true
+grep -E "^(Test Run|Total tests|[[:space:]]+(Passed|Failed):)" "$log" | sed -E "s/^[[:space:]]+//" | paste -sd" " - || true
 echo "reliability: $((SECONDS - start)) s"
 if [ "$status" -ne 0 ]; then
   grep -E '^[[:space:]]*(Failed [A-Za-z]|Error Message)' -A4 "$log" | head -60 >&2

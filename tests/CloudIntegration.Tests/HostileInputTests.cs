@@ -96,7 +96,7 @@ public sealed class HostileInputTests
         AssertOneLineError(tool.Run(Aws.Arguments("k1", unterminated)), "has a malformed PEM header '-----BEGIN PUBLIC KEY'");
         AssertOneLineError(tool.Run("rlz\n1", "k", WrapKey, "RSAES_OAEP_SHA_256"), "unknown provider 'rlz\\n1'", exitCode: 2);
         AssertOneLineError(tool.Run(Aws.Arguments("k\n\u001b[2J", WrapKey)), "invalid keyName 'k\\n\\x1b[2J': '\\n' is not allowed", exitCode: 2);
-        AssertOneLineError(tool.Run(Aws.Arguments("k1", scratch.PathOf("no\nsuch\rfile"))), "no\\nsuch\\rfile: does not exist");
+        AssertOneLineError(tool.Run(Aws.Arguments("k1", scratch.PathOf("no\nsuch\rfile"))), "no\\nsuch\\rfile'", exitCode: 2);
         var longName = new string('x', 5000);
         var result = tool.Run(Aws.Arguments("k1", scratch.PathOf(longName)));
         Assert.True(result.Stderr.Length < 1000, "a long path is cut: " + result.Stderr.Length);

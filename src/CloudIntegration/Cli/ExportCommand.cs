@@ -1,4 +1,5 @@
 using CloudIntegration.Ceremony;
+using CloudIntegration.CeremonyFile;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
 using CloudIntegration.Keys;
@@ -31,6 +32,7 @@ public static class ExportCommand
         var plan = ExportPlan.FromArguments(args, providers, HelpText.Usage(env.ProgramName));
         var wrappingKey = WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath));
         env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
+        CheckPinned(plan, wrappingKey, env);
         foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
 
         var outputDirectory = plan.Arguments.Value(ExportOptions.OutputDir) is { } dir
@@ -43,7 +45,8 @@ public static class ExportCommand
         try
         {
             using var store = KeyStoreSelection.Open(plan, env);
-            return Export(store, plan, wrappingKey, outputDirectory, audit, warnings, env);
+            ExportReport.Print(Export(store, plan, wrappingKey, outputDirectory, audit, warnings, env), env);
+            return ExitCodes.Success;
         }
         catch (ToolError e)
         {
@@ -52,8 +55,12 @@ public static class ExportCommand
         }
     }
 
-    static int Export(IKeyStore store, ExportPlan plan, WrappingPublicKey wrappingKey, string outputDirectory,
-                      ExportAudit audit, WarningCollector warnings, ToolEnvironment env)
+    /// <summary>
+    /// One export against an open store: find or generate the key, wrap it, write the files, record it. The store may
+    /// serve several exports (a ceremony opens it, and unlocks each protection, once). Prints nothing on stdout.
+    /// </summary>
+    internal static ExportResult Export(IKeyStore store, ExportPlan plan, WrappingPublicKey wrappingKey, string outputDirectory,
+                                        ExportAudit audit, WarningCollector warnings, ToolEnvironment env)
     {
         audit.Opened(store);
         var (key, created) = FindOrGenerate(store, plan);
@@ -72,13 +79,12 @@ public static class ExportCommand
             var written = OutputSet.Write(outputDirectory, plan.Provider.Format(context, wrapped));
             var record = audit.Exported(written, outputDirectory);
 
-            ExportReport.Print(new ExportResult(plan, key, created, wrappingKey, store.Description, written)
+            return new ExportResult(plan, key, created, wrappingKey, store.Description, written)
             {
                 OutputDirectory = outputDirectory,
                 Warnings = warnings.Warnings,
                 AuditEntry = record,
-            }, env);
-            return ExitCodes.Success;
+            };
         }
         catch (Exception original) when (created)
         {
@@ -109,7 +115,7 @@ public static class ExportCommand
     }
 
     /// <summary>An existing key is re-exported only where its type and protection fit what was asked.</summary>
-    static void CheckFits(KeyRecord key, ExportPlan plan)
+    internal static void CheckFits(KeyRecord key, ExportPlan plan)
     {
         if (plan.RequestedKeyType is { } requested && requested != key.Type)
         {
@@ -122,6 +128,17 @@ public static class ExportCommand
         if (key.Protection != plan.Protection)
         {
             throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), plan.Protection.DescribeAsGiven(), key.Protection.HowToGive());
+        }
+    }
+
+    /// <summary>--expect-fingerprint: a wrapping key other than the one the provider issued stops the export here.</summary>
+    static void CheckPinned(ExportPlan plan, WrappingPublicKey wrappingKey, ToolEnvironment env)
+    {
+        if (plan.Arguments.Value(ExportOptions.ExpectFingerprint) is not { } given) return;
+        var expected = PinnedFingerprint.Normalize(given) ?? throw UsageErrors.ExpectedFingerprintMalformed(given);
+        if (wrappingKey.Fingerprint != expected)
+        {
+            throw RuntimeErrors.WrappingKeyNotPinned(Path.GetFullPath(plan.WrapKeyPath, env.WorkingDirectory), wrappingKey.Fingerprint, expected);
         }
     }
 

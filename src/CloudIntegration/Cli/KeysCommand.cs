@@ -25,7 +25,8 @@ public static class KeysCommand
     static List<OptionSpec> Options =>
     [
         .. ExportOptions.All.Where(o => o != ExportOptions.Version && o != ExportOptions.AzureKek &&
-                                        o != ExportOptions.KeyType && o != ExportOptions.OutputDir),
+                                        o != ExportOptions.KeyType && o != ExportOptions.OutputDir &&
+                                        o != ExportOptions.ExpectFingerprint),
         Yes,
     ];
 

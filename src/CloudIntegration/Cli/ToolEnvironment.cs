@@ -17,6 +17,8 @@ public sealed class ToolEnvironment
     public required bool InputIsTerminal { get; init; }
     public required string WorkingDirectory { get; init; }
     public required Func<string, string?> Variable { get; init; }
+    /// <summary>Whether standard error is a terminal (live progress lines); false unless the process says so.</summary>
+    public bool ErrorIsTerminal { get; init; }
 
     public string ProgramName => Flavor == ProgramFlavor.Cssadmin ? "cssadmin" : "cloud_integration_tool";
 
@@ -34,6 +36,7 @@ public sealed class ToolEnvironment
         Err = Console.Error,
         In = Console.In,
         InputIsTerminal = !Console.IsInputRedirected,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
         WorkingDirectory = Directory.GetCurrentDirectory(),
         Variable = Environment.GetEnvironmentVariable,
     };
@@ -46,6 +49,7 @@ public sealed class ToolEnvironment
         Err = err,
         In = In,
         InputIsTerminal = InputIsTerminal,
+        ErrorIsTerminal = ErrorIsTerminal,
         WorkingDirectory = WorkingDirectory,
         Variable = Variable,
     };

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using CloudIntegration.Audit;
+using CloudIntegration.Ceremony;
+using CloudIntegration.Cli;
+using CloudIntegration.Errors;
+using CloudIntegration.KeyStores;
+using CloudIntegration.KeyStores.SoftwareWorld;
+using CloudIntegration.KeyStores.SoftwareWorld.Protections;
+
+namespace CloudIntegration.CeremonyFile;
+
+public enum ExportStatus { Exported, Skipped, Failed, NotRun }
+
+/// <summary>What became of one planned export. <see cref="Record"/> is its audit entry (this run's, or the earlier one for a skipped export).</summary>
+public sealed record ExportOutcome(PlannedExport Planned, ExportStatus Status)
+{
+    public ExportResult? Result { get; init; }
+    public AuditEntry? Record { get; init; }
+    public string? Error { get; init; }
+    public TimeSpan Elapsed { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>The audit head (entry count and last line hash) at one moment, for the minutes.</summary>
+public sealed record AuditMark(long Entries, string Last);
+
+/// <summary>A whole ceremony as it ran.</summary>
+public sealed record CeremonyOutcome(CeremonyPlan Plan, IReadOnlyList<ExportOutcome> Exports, AuditMark? HeadBefore, AuditMark? HeadAfter,
+                                     DateTimeOffset Started, DateTimeOffset Finished, string Operator, string Host, string KeyStores)
+{
+    public int Count(ExportStatus status) => Exports.Count(e => e.Status == status);
+}
+
+/// <summary>
+/// Runs a checked ceremony: the exports in file order against key stores opened once, so each softcard passphrase,
+/// card-set quorum and token PIN is asked once for the whole ceremony. An export already complete (recorded in the
+/// audit trail for the same key, provider, algorithm, wrapping key and output directory, with its files still there
+/// and unchanged) is skipped and reported as such, so an interrupted ceremony can simply be run again.
+/// </summary>
+public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, ToolEnvironment env)
+{
+    public sealed record Options(string? PassphraseFile, IReadOnlyList<string> Cards, bool KeepGoing, Action<ProgressEvent> Progress);
+
+    public sealed record ProgressEvent(int Number, int Total, PlannedExport Export, ExportOutcome? Outcome);
+
+    readonly Dictionary<string, IKeyStore> _stores = new(StringComparer.Ordinal);
+
+    public CeremonyOutcome Run()
+    {
+        if (!plan.Passes) throw RuntimeErrors.CeremonyCheckFailed(plan.Problems.Count);
+        var started = DateTimeOffset.UtcNow;
+        var stamp = CeremonyAudit.Stamp(env, "", "");
+        var before = Head();
+        var history = CeremonyAudit.Trail(env).Entries();
+        var outcomes = new List<ExportOutcome>();
+        var stopped = false;
+        try
+        {
+            foreach (var planned in plan.Exports)
+            {
+                if (stopped)
+                {
+                    outcomes.Add(new ExportOutcome(planned, ExportStatus.NotRun));
+                    continue;
+                }
+                options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, null));
+                var outcome = RunOne(planned, history);
+                outcomes.Add(outcome);
+                options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, outcome));
+                if (outcome.Status == ExportStatus.Failed && !options.KeepGoing) stopped = true;
+            }
+        }
+        finally
+        {
+            foreach (var store in _stores.Values) store.Dispose();
+        }
+        var stores = string.Join("; ", outcomes.Select(o => o.Result?.KeyStore ?? o.Record?.KeyStore).OfType<string>().Distinct());
+        return new CeremonyOutcome(plan, outcomes, before, Head(), started, DateTimeOffset.UtcNow, stamp.User ?? "", stamp.Host ?? "", stores);
+    }
+
+    ExportOutcome RunOne(PlannedExport planned, IReadOnlyList<AuditEntry> history)
+    {
+        var clock = Stopwatch.StartNew();
+        var warnings = new WarningCollector(TextWriter.Null);   // repeated once in the summary, not per export on stderr
+        var exportEnv = env.WithErr(warnings);
+        var audit = new ExportAudit(planned.Plan, planned.WrappingKey, exportEnv);
+        try
+        {
+            var store = Store(planned);
+            if (Completed(planned, store, history) is { } earlier)
+            {
+                return new ExportOutcome(planned, ExportStatus.Skipped) { Record = earlier, Elapsed = clock.Elapsed };
+            }
+            var result = ExportCommand.Export(store, planned.Plan, planned.WrappingKey, planned.OutputDirectory, audit, warnings, exportEnv);
+            return new ExportOutcome(planned, ExportStatus.Exported)
+            {
+                Result = result, Record = result.AuditEntry, Elapsed = clock.Elapsed, Warnings = warnings.Warnings,
+            };
+        }
+        catch (ToolError e)
+        {
+            audit.Refused(e);
+            return new ExportOutcome(planned, ExportStatus.Failed) { Error = e.Message, Elapsed = clock.Elapsed, Warnings = warnings.Warnings };
+        }
+    }
+
+    /// <summary>The store of this export, opened on first use: the embedded world once, each token once.</summary>
+    IKeyStore Store(PlannedExport planned)
+    {
+        var library = Pkcs11Setup.Library(planned.Plan.Arguments, env);
+        var id = library is null ? "world" : $"{library}\n{planned.Plan.ModuleSelector}";
+        if (_stores.TryGetValue(id, out var open)) return open;
+        var worldRoot = KeyStoreSelection.WorldRoot(env);
+        IKeyStore store = library is null
+            ? SoftwareWorld.Open(worldRoot, SoftwareWorld.ModuleNumber,
+                  new ProtectionUnlocker(worldRoot, () => ProtectionSetup.OpenSecrets(options.PassphraseFile, env),
+                                         options.Cards, ProtectionSetup.CardPathPrompt(env), env.Err),
+                  env.Err)
+            : Pkcs11Setup.Open(library, planned.Plan, env);
+        _stores[id] = store;
+        return store;
+    }
+
+    /// <summary>The latest successful record of exactly this export whose files are all still as written, if the key is still the same.</summary>
+    static AuditEntry? Completed(PlannedExport planned, IKeyStore store, IReadOnlyList<AuditEntry> history)
+    {
+        var plan = planned.Plan;
+        for (var i = history.Count - 1; i >= 0; i--)
+        {
+            var e = history[i];
+            if (e.Event != AuditEntry.Export || e.Outcome != AuditEntry.Ok || e.Key != plan.KeyName.Value ||
+                e.Provider != plan.Provider.Name || e.WrapAlgorithm != plan.Algorithm.Name ||
+                e.WrappingKeyFingerprint != planned.WrappingKey.Fingerprint || e.OutputDirectory != planned.OutputDirectory ||
+                e.Files.Count == 0)
+            {
+                continue;
+            }
+            var filesIntact = e.Files.All(f => Sha256OrNull(Path.Combine(planned.OutputDirectory, f.Name)) == f.Sha256);
+            return filesIntact && store.Find(plan.KeyName)?.Id == e.KeyId ? e : null;
+        }
+        return null;
+    }
+
+    static string? Sha256OrNull(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    AuditMark? Head()
+    {
+        var trail = CeremonyAudit.Trail(env);
+        if (!Directory.Exists(trail.Directory)) return null;
+        return trail.ReadLocked().Head is { } head ? new AuditMark(head.Entries, head.Last) : null;
+    }
+}

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CloudIntegration.Audit;
+using CloudIntegration.CeremonyFile;
 using CloudIntegration.Cli;
 using CloudIntegration.Errors;
 using CloudIntegration.KeyStores;
@@ -50,12 +51,17 @@ public static class CeremonyAudit
     /// Throws unless the trail can take a record. Called before a key is generated, exported or destroyed, so a broken
     /// trail stops the operation before it happens instead of leaving it unrecorded.
     /// </summary>
-    public static void CheckAppendable(ToolEnvironment env) =>
+    public static void CheckAppendable(ToolEnvironment env)
+    {
+        if (AuditBatch.Current is { Checked: true }) return;
         WithSealKey(env, key => Trail(env).CheckAppendable(key));
+        if (AuditBatch.Current is { } batch) batch.Checked = true;
+    }
 
-    /// <summary>Appends the entries; returns them numbered as written.</summary>
+    /// <summary>Appends the entries; returns them numbered as written (in a ceremony's batch: queued, numbered when flushed).</summary>
     public static IReadOnlyList<AuditEntry> Append(ToolEnvironment env, params AuditEntry[] entries)
     {
+        if (AuditBatch.Current is { } batch) return batch.Queue(entries);
         IReadOnlyList<AuditEntry> written = [];
         WithSealKey(env, key => written = Trail(env).Append(entries, key));
         return written;

@@ -4,6 +4,7 @@ using CloudIntegration.Audit;
 using CloudIntegration.Ceremony;
 using CloudIntegration.Cli;
 using CloudIntegration.Errors;
+using CloudIntegration.IO;
 using CloudIntegration.KeyStores;
 using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.KeyStores.SoftwareWorld.Protections;
@@ -55,28 +56,62 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
         var history = CeremonyAudit.Trail(env).Entries();
         var outcomes = new List<ExportOutcome>();
         var stopped = false;
-        try
+        // Records are appended a batch at a time and files flushed by syncfs barriers (see AuditBatch, DurableBatch):
+        // nothing is reported as done before its record and files are durable.
+        using (var durable = DurableBatch.Begin())
+        using (var audit = AuditBatch.Begin(env))
         {
-            foreach (var planned in plan.Exports)
+            var recorded = 0;
+            try
             {
-                if (stopped)
+                foreach (var planned in plan.Exports)
                 {
-                    outcomes.Add(new ExportOutcome(planned, ExportStatus.NotRun));
-                    continue;
+                    if (stopped)
+                    {
+                        outcomes.Add(new ExportOutcome(planned, ExportStatus.NotRun));
+                        continue;
+                    }
+                    options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, null));
+                    var outcome = RunOne(planned, history);
+                    outcomes.Add(outcome);
+                    if (audit.Due || outcome.Status == ExportStatus.Failed) recorded = Record(audit, durable, outcomes, recorded);
+                    options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, outcome));
+                    if (outcome.Status == ExportStatus.Failed && !options.KeepGoing) stopped = true;
                 }
-                options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, null));
-                var outcome = RunOne(planned, history);
-                outcomes.Add(outcome);
-                options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, outcome));
-                if (outcome.Status == ExportStatus.Failed && !options.KeepGoing) stopped = true;
+                Record(audit, durable, outcomes, recorded);
             }
-        }
-        finally
-        {
-            foreach (var store in _stores.Values) store.Dispose();
+            finally
+            {
+                foreach (var store in _stores.Values) store.Dispose();
+            }
         }
         var stores = string.Join("; ", outcomes.Select(o => o.Result?.KeyStore ?? o.Record?.KeyStore).OfType<string>().Distinct());
         return new CeremonyOutcome(plan, outcomes, before, Head(), started, DateTimeOffset.UtcNow, stamp.User ?? "", stamp.Host ?? "", stores);
+    }
+
+    /// <summary>
+    /// Appends the queued records and makes them and the exports' files durable; then the outcomes since
+    /// <paramref name="from"/> carry their numbered entries. If the trail cannot take them, those exports' files are
+    /// removed and they count as failed: no export is left off the record.
+    /// </summary>
+    static int Record(AuditBatch audit, DurableBatch durable, List<ExportOutcome> outcomes, int from)
+    {
+        try
+        {
+            audit.Flush();
+            durable.Commit();
+            for (var i = from; i < outcomes.Count; i++) outcomes[i] = outcomes[i] with { Record = audit.Written(outcomes[i].Record) };
+        }
+        catch (ToolError e)
+        {
+            for (var i = from; i < outcomes.Count; i++)
+            {
+                if (outcomes[i].Status != ExportStatus.Exported) continue;
+                foreach (var file in outcomes[i].Result!.Files) AtomicFile.TryDelete(file);
+                outcomes[i] = outcomes[i] with { Status = ExportStatus.Failed, Error = e.Message + "; the export's files were removed" };
+            }
+        }
+        return outcomes.Count;
     }
 
     ExportOutcome RunOne(PlannedExport planned, IReadOnlyList<AuditEntry> history)

@@ -13,8 +13,12 @@ public static class AtomicFile
     public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode Readable = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    /// <summary>Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/> and returns its name.</summary>
-    public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
+    /// <summary>
+    /// Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/> and returns its name.
+    /// Its data is fsynced now, or, inside a <see cref="DurableBatch"/>, by the batch's next barrier (unless
+    /// <paramref name="syncNow"/>).
+    /// </summary>
+    public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool syncNow = false)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -30,7 +34,9 @@ public static class AtomicFile
         {
             using var stream = new FileStream(temp, options);
             stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            var batch = syncNow ? null : DurableBatch.Current;
+            stream.Flush(flushToDisk: batch is null);
+            batch?.Touched(directory);
         }
         catch
         {
@@ -62,7 +68,8 @@ public static class AtomicFile
     /// </summary>
     public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
-        var temp = Stage(path, content, mode);
+        // Even in a batch: a name that appears must never name an empty or partial file (keys are created this way).
+        var temp = Stage(path, content, mode, syncNow: true);
         try
         {
             // On Unix, Move without overwrite is link(2) + unlink(2): it fails if the target exists, atomically.
@@ -110,6 +117,11 @@ public static class AtomicFile
     public static void SyncDirectory(string directory)
     {
         if (OperatingSystem.IsWindows()) return;
+        if (DurableBatch.Current is { } batch)
+        {
+            batch.Touched(directory);
+            return;
+        }
         var fd = Native.open(directory, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC);
         if (fd < 0) return;
         Native.fsync(fd);

@@ -100,17 +100,21 @@ public sealed class CeremonyRunTests : IDisposable
         var tool = Tool.In(_scratch);
         var pair = ProviderKeyPair.Get(2048);
         var pin = CeremonyFileBuilder.FingerprintOf(pair.PublicDer);
-        const int count = 150;
+        const int count = 400;
         var exports = Enumerable.Range(1, count)
             .Select(i => new Export("aws", $"key-{i:D3}", pair.PublicDer, pin) { WrapAlg = "RSAES_OAEP_SHA_256" }).ToArray();
         var file = CeremonyFileBuilder.Write(_scratch.PathOf("many.json"), exports);
 
         using (var process = tool.Start("ceremony", "run", file))
         {
-            // Kill it once a few exports are done (the progress lines go to stderr as each ends).
+            // Kill it once a few exports are done and recorded (progress lines go to stderr as each ends; records are
+            // appended a batch at a time).
             string? line;
             var done = 0;
-            while ((line = process.StandardError.ReadLine()) is not null && done < 5) if (line.Contains(": exported")) done++;
+            while ((line = process.StandardError.ReadLine()) is not null && (done < 5 || RecordedExports(tool) < 3))
+            {
+                if (line.Contains(": exported")) done++;
+            }
             process.Kill();
             process.WaitForExit();
             Assert.True(done >= 5, "the ceremony ended before it could be interrupted");
@@ -136,6 +140,9 @@ public sealed class CeremonyRunTests : IDisposable
             ProviderOracle.Import(new ExportCase("aws", "AES-256", "RSAES_OAEP_SHA_256", 2048, WrapKeyForm.DerSpki), _scratch.Root, $"key-{i:D3}", pair);
         }
     }
+
+    static int RecordedExports(Tool tool) =>
+        File.Exists(tool.AuditLog()) ? File.ReadAllLines(tool.AuditLog()).Count(l => l.Contains("\"event\":\"export\"")) : 0;
 
     [Fact]
     public void The_sample_ceremony_runs_from_a_copy_of_the_checkout()

@@ -29,12 +29,14 @@ static class SoftwareKeyGenerator
                 publicKey = rsa.ExportSubjectPublicKeyInfo();
                 return Pinned(rsa.ExportPkcs8PrivateKey());
             }
-            default:
+            case KeyFamily.Ec:
             {
                 using var ec = ECDsa.Create(type.Curve);
                 publicKey = ec.ExportSubjectPublicKeyInfo();
                 return Pinned(ec.ExportPkcs8PrivateKey());
             }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type.Name, "unknown key family");
         }
     }
 

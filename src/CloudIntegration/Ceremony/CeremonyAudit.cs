@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using CloudIntegration.Audit;
-using CloudIntegration.CeremonyFile;
 using CloudIntegration.Cli;
 using CloudIntegration.Errors;
 using CloudIntegration.KeyStores;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using CloudIntegration.CeremonyFile;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
 

@@ -1,5 +1,4 @@
 using CloudIntegration.Ceremony;
-using CloudIntegration.CeremonyFile;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
 using CloudIntegration.Keys;

@@ -2,7 +2,7 @@ using CloudIntegration.Audit;
 using CloudIntegration.Ceremony;
 using CloudIntegration.Cli;
 
-namespace CloudIntegration.CeremonyFile;
+namespace CloudIntegration.Ceremony;
 
 /// <summary>
 /// Lets a ceremony record many exports with a few appends: while a batch is current, <see cref="CeremonyAudit"/> checks

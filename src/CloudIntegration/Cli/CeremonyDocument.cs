@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace CloudIntegration.CeremonyFile;
+namespace CloudIntegration.Cli;
 
 /// <summary>
 /// One export as the ceremony file states it: text only, not yet checked against providers, files or the key store

@@ -6,7 +6,7 @@ using CloudIntegration.KeyStores.SoftwareWorld.Protections;
 using CloudIntegration.Providers;
 using CloudIntegration.Wrapping;
 
-namespace CloudIntegration.CeremonyFile;
+namespace CloudIntegration.Cli;
 
 /// <summary>One export of a checked ceremony: the same validated plan the single export command runs.</summary>
 public sealed record PlannedExport(

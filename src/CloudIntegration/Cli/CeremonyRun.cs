@@ -9,7 +9,7 @@ using CloudIntegration.KeyStores;
 using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.KeyStores.SoftwareWorld.Protections;
 
-namespace CloudIntegration.CeremonyFile;
+namespace CloudIntegration.Cli;
 
 public enum ExportStatus { Exported, Skipped, Failed, NotRun }
 

@@ -1,4 +1,4 @@
-namespace CloudIntegration.CeremonyFile;
+namespace CloudIntegration.Wrapping;
 
 /// <summary>
 /// A wrapping key's SHA-256 fingerprint (of its SubjectPublicKeyInfo) as an operator copies it from a cloud console:

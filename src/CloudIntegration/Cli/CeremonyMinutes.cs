@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using CloudIntegration.Cli;
 
-namespace CloudIntegration.CeremonyFile;
+namespace CloudIntegration.Cli;
 
 /// <summary>
 /// The minutes of a ceremony, in Markdown, to be printed and signed: who ran which file (by its SHA-256) where and

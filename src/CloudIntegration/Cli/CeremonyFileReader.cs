@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CloudIntegration.Errors;
 
-namespace CloudIntegration.CeremonyFile;
+namespace CloudIntegration.Cli;
 
 /// <summary>
 /// Reads a ceremony file (JSON; comments and trailing commas allowed) into a <see cref="CeremonyDocument"/>. Only the

@@ -14,7 +14,7 @@ namespace CloudIntegration.Ceremony;
 /// </summary>
 public sealed class AuditBatch : IDisposable
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
     [ThreadStatic] static AuditBatch? _current;
 

@@ -141,6 +141,30 @@ public sealed class CeremonyRunTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_failed_export_stops_the_run_unless_told_to_keep_going()
+    {
+        var tool = Tool.In(_scratch);
+        var pair = ProviderKeyPair.Get(2048);
+        var pin = CeremonyFileBuilder.FingerprintOf(pair.PublicDer);
+        var file = CeremonyFileBuilder.Write(_scratch.PathOf("three.json"),
+            [.. new[] { "k1", "k2", "k3" }.Select(k => new Export("aws", k, pair.PublicDer, pin) { WrapAlg = "RSAES_OAEP_SHA_256" })]);
+        Directory.CreateDirectory(_scratch.PathOf("k2-wrapped"));   // the check passes; the rename of k2's file cannot
+
+        var stopped = tool.Ceremony("run", file, "--json");
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Equal(["exported", "failed", "notrun"], stopped.Json().GetProperty("exports").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
+        Assert.Contains("1 not run (give --keep-going", stopped.Stderr);
+        Assert.False(File.Exists(_scratch.PathOf("k3-wrapped")));
+
+        var kept = tool.Ceremony("run", file, "--json", "--keep-going");
+        Assert.Equal(1, kept.ExitCode);
+        Assert.Equal(["skipped", "failed", "exported"], kept.Json().GetProperty("exports").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
+        Assert.True(File.Exists(_scratch.PathOf("k3-wrapped")));
+        Assert.Contains(tool.AuditEntries(), e => e.GetProperty("key").GetString() == "k2" && e.GetProperty("outcome").GetString() == "refused");
+        tool.Audit("verify").Ok();
+    }
+
     static int RecordedExports(Tool tool) =>
         File.Exists(tool.AuditLog()) ? File.ReadAllLines(tool.AuditLog()).Count(l => l.Contains("\"event\":\"export\"")) : 0;
 

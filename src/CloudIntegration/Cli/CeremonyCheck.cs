@@ -1,4 +1,4 @@
-using CloudIntegration.Cli;
+using CloudIntegration.Ceremony;
 using CloudIntegration.Errors;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores.SoftwareWorld;
@@ -11,7 +11,7 @@ namespace CloudIntegration.Cli;
 /// <summary>One export of a checked ceremony: the same validated plan the single export command runs.</summary>
 public sealed record PlannedExport(
     CeremonyExportEntry Entry,
-    ExportPlan Plan,
+    ExportRequest Plan,
     WrappingPublicKey WrappingKey,
     string OutputDirectory,
     IReadOnlyList<string> OutputFiles);
@@ -31,7 +31,7 @@ public sealed record CeremonyPlan(CeremonyDocument Document, IReadOnlyList<Plann
 /// </summary>
 public static class CeremonyCheck
 {
-    /// <summary>Options of the ceremony command passed on to every export (passphrase and PIN sources, cards).</summary>
+    /// <summary>Options of the ceremony command passed on to every export (the token PIN's source).</summary>
     public sealed record SharedOptions(string? PinFile);
 
     public static CeremonyPlan Check(CeremonyDocument document, SharedOptions shared, ToolEnvironment env)
@@ -42,7 +42,8 @@ public static class CeremonyCheck
         var writers = new Dictionary<string, string>(StringComparer.Ordinal);           // output file -> export label
         var keys = new Dictionary<string, (KeyType? Type, Protection Protection, string Label)>(StringComparer.Ordinal);
         var worldRoot = KeyStoreSelection.WorldRoot(env);
-        using var stored = StoredKeys.Open(worldRoot);
+        var context = new RequestContext(document.Directory, worldRoot, env.Variable(Pkcs11Setup.LibraryVariable));
+        using var stored = StoredKeys.Open(worldRoot, env);
 
         foreach (var entry in document.Exports)
         {
@@ -50,11 +51,10 @@ public static class CeremonyCheck
 
             var wrapKeyPath = document.Resolve(entry.WrappingKey);
             var outputDirectory = document.Resolve(entry.OutputDir);
-            ExportPlan? plan = null;
+            ExportRequest? plan = null;
             try
             {
-                plan = ExportPlan.FromArguments(Arguments(entry, wrapKeyPath, outputDirectory, document, shared, env), providers,
-                                                "the ceremony file (see docs/ceremony-file.md)");
+                plan = ExportRequest.Validate(Input(entry, document, shared), providers, context);
             }
             catch (ToolError e)
             {
@@ -121,40 +121,36 @@ public static class CeremonyCheck
 
     static bool IsToken(CeremonyExportEntry entry) => entry.Protection.StartsWith("token:", StringComparison.Ordinal);
 
-    /// <summary>
-    /// The export as the command line would say it, options first and positionals after "--" (so a key name starting
-    /// with '-' stays a name), parsed and validated by the export command's own rules.
-    /// </summary>
-    static ParsedArguments Arguments(CeremonyExportEntry entry, string wrapKeyPath, string outputDirectory,
-                                     CeremonyDocument document, SharedOptions shared, ToolEnvironment env)
+    /// <summary>The export as the file states it, in the request's input form (paths relative to the file).</summary>
+    static ExportInput Input(CeremonyExportEntry entry, CeremonyDocument document, SharedOptions shared)
     {
-        var argv = new List<string>();
         var protection = entry.Protection;
         var colon = protection.IndexOf(':');
         var (kind, name) = colon < 0 ? (protection, "") : (protection[..colon], protection[(colon + 1)..]);
-        switch (kind)
+        var keyStore = (kind, name.Length > 0) switch
         {
-            case "module" when colon < 0: argv.Add("-M"); break;
-            case "softcard" when name.Length > 0: argv.AddRange(["-S", name]); break;
-            case "cardset" when name.Length > 0: argv.AddRange(["-O", name]); break;
-            case "token" when name.Length > 0:
-                var library = document.Pkcs11Library is { } configured ? document.Resolve(configured) : env.Variable(Pkcs11Setup.LibraryVariable);
-                if (string.IsNullOrEmpty(library))
-                {
-                    throw UsageErrors.Usage($"protection '{ErrorText.Shorten(protection)}' needs a PKCS#11 library: " +
-                                            "\"pkcs11Library\" in the file, or CLOUD_INTEGRATION_PKCS11_LIBRARY");
-                }
-                argv.AddRange(["--pkcs11-library", library, "-m", name]);
-                if (shared.PinFile is { } pinFile) argv.AddRange(["--pin-file", pinFile]);
-                break;
-            default:
-                throw UsageErrors.Usage($"protection '{ErrorText.Shorten(protection)}' is not one of: module, softcard:NAME, cardset:NAME, token:LABEL");
-        }
-        if (entry.KeyType is not null) argv.AddRange(["-k", entry.KeyType]);
-        if (entry.AzureKek is not null) argv.AddRange(["-a", entry.AzureKek]);
-        argv.AddRange(["--output-dir", outputDirectory, "--", entry.Provider, entry.KeyName, wrapKeyPath]);
-        if (entry.WrapAlg is not null) argv.Add(entry.WrapAlg);
-        return ParsedArguments.Parse(argv, ExportOptions.All);
+            ("module", _) when colon < 0 => new KeyStoreInput { ModuleProtection = true },
+            ("softcard", true) => new KeyStoreInput { Softcard = name },
+            ("cardset", true) => new KeyStoreInput { CardSet = name },
+            ("token", true) => new KeyStoreInput
+            {
+                Module = name,
+                Pkcs11Library = document.Pkcs11Library is { } library ? document.Resolve(library) : null,
+                PinFile = shared.PinFile,
+            },
+            _ => throw UsageErrors.Usage($"protection '{ErrorText.Shorten(protection)}' is not one of: module, softcard:NAME, cardset:NAME, token:LABEL"),
+        };
+        return new ExportInput
+        {
+            Provider = entry.Provider,
+            KeyName = entry.KeyName,
+            WrapKey = entry.WrappingKey,
+            WrapAlgorithm = entry.WrapAlg,
+            KeyType = entry.KeyType,
+            AzureKek = entry.AzureKek,
+            OutputDirectory = entry.OutputDir,
+            KeyStore = keyStore,
+        };
     }
 
     static string? ProtectionProblem(Protection protection, CeremonyExportEntry entry, CeremonyDocument document, string worldRoot)
@@ -184,15 +180,17 @@ public static class CeremonyCheck
     /// The keys already in the embedded world, read without unlocking anything; nothing when there is no world yet
     /// (checking must not create one).
     /// </summary>
-    sealed class StoredKeys(SoftwareWorld? world) : IDisposable
+    sealed class StoredKeys(WorldSession? session, SoftwareWorld? world) : IDisposable
     {
-        public static StoredKeys Open(string worldRoot) =>
-            WorldDirectory.OpenExisting(worldRoot) is { } existing && File.Exists(existing.WorldKeyPath)
-                ? new StoredKeys(SoftwareWorld.Open(worldRoot, SoftwareWorld.ModuleNumber, new ModuleOnlyUnlocker(), TextWriter.Null))
-                : new StoredKeys(null);
+        public static StoredKeys Open(string worldRoot, ToolEnvironment env)
+        {
+            if (WorldDirectory.OpenExisting(worldRoot) is not { } existing || !File.Exists(existing.WorldKeyPath)) return new StoredKeys(null, null);
+            var session = new WorldSession(worldRoot, new Diagnostics(TextWriter.Null));
+            return new StoredKeys(session, SoftwareWorld.Open(session, SoftwareWorld.ModuleNumber, new ModuleOnlyUnlocker()));
+        }
 
         /// <summary>Why the stored key of that name cannot be exported as planned; null when it can or there is none.</summary>
-        public string? Fit(ExportPlan plan)
+        public string? Fit(ExportRequest plan)
         {
             try
             {
@@ -205,6 +203,10 @@ public static class CeremonyCheck
             }
         }
 
-        public void Dispose() => world?.Dispose();
+        public void Dispose()
+        {
+            world?.Dispose();
+            session?.Dispose();
+        }
     }
 }

@@ -23,7 +23,7 @@ public static class CeremonyCommand
     static readonly OptionSpec Json = new(null, "json", null, "run: print the summary as one JSON document on stdout");
 
     static List<OptionSpec> Options =>
-        [ExportOptions.Help, Json, KeepGoing, Report, ExportOptions.PassphraseFile, ExportOptions.Card, ExportOptions.PinFile];
+        [CommandOptions.Help, Json, KeepGoing, Report, CommandOptions.PassphraseFile, CommandOptions.Card, CommandOptions.PinFile];
 
     static string Usage(string program) =>
         $"usage: {program} ceremony check FILE | ceremony run FILE [--keep-going] [--report FILE] [--json] " +
@@ -31,20 +31,19 @@ public static class CeremonyCommand
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
-        if (argv.Length == 0) throw UsageErrors.MissingSubcommand(Verb, Subcommands);
-        if (argv[0] is "-h" or "--help") return Help(env);
-        if (!Subcommands.Contains(argv[0])) throw UsageErrors.UnknownSubcommand(Verb, argv[0], Subcommands);
+        if (argv.Length > 0 && argv[0] is "-h" or "--help") return Help(env);
+        if (argv.Length == 0 || !Subcommands.Contains(argv[0])) throw UsageErrors.BadSubcommand(Verb, argv.Length == 0 ? null : argv[0], Subcommands);
         var args = ParsedArguments.Parse(argv[1..], Options);
-        if (args.Has(ExportOptions.Help)) return Help(env);
+        if (args.Has(CommandOptions.Help)) return Help(env);
         if (args.Positionals.Count != 1) throw UsageErrors.WrongArguments(Usage(env.ProgramName));
         var isRun = argv[0] == "run";
-        foreach (var runOnly in new[] { KeepGoing, Report, Json, ExportOptions.PassphraseFile, ExportOptions.Card, ExportOptions.PinFile })
+        foreach (var runOnly in new[] { KeepGoing, Report, Json, CommandOptions.PassphraseFile, CommandOptions.Card, CommandOptions.PinFile })
         {
             if (!isRun && args.Has(runOnly)) throw UsageErrors.Usage($"--{runOnly.Long} is an option of 'ceremony run', not of 'ceremony check'");
         }
 
         var document = CeremonyFileReader.Read(Path.GetFullPath(args.Positionals[0], env.WorkingDirectory));
-        var pinFile = args.Value(ExportOptions.PinFile) is { } pin ? Path.GetFullPath(pin, env.WorkingDirectory) : null;
+        var pinFile = args.Value(CommandOptions.PinFile) is { } pin ? Path.GetFullPath(pin, env.WorkingDirectory) : null;
         var plan = CeremonyCheck.Check(document, new CeremonyCheck.SharedOptions(pinFile), env);
         if (!plan.Passes)
         {
@@ -64,8 +63,8 @@ public static class CeremonyCommand
         var live = env.ErrorIsTerminal;
         var clock = Stopwatch.StartNew();
         var options = new CeremonyRun.Options(
-            args.Value(ExportOptions.PassphraseFile) is { } file ? Path.GetFullPath(file, env.WorkingDirectory) : null,
-            [.. args.Values(ExportOptions.Card).Select(p => Path.GetFullPath(p, env.WorkingDirectory))],
+            args.Value(CommandOptions.PassphraseFile) is { } file ? Path.GetFullPath(file, env.WorkingDirectory) : null,
+            [.. args.Values(CommandOptions.Card).Select(p => Path.GetFullPath(p, env.WorkingDirectory))],
             args.Has(KeepGoing),
             progress => Progress(progress, live, clock, env));
         var outcome = new CeremonyRun(plan, options, env).Run();

@@ -51,16 +51,18 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
     {
         if (!plan.Passes) throw RuntimeErrors.CeremonyCheckFailed(plan.Problems.Count);
         var started = DateTimeOffset.UtcNow;
-        var stamp = CeremonyAudit.Stamp(env, "", "");
-        var before = Head();
-        var history = CeremonyAudit.Trail(env).Entries();
+        var author = CommandLine.Author(env);
+        using var world = new WorldSession(KeyStoreSelection.WorldRoot(env), env.Diagnostics);
+        using var audit = new CeremonyAudit(world, author, env.Diagnostics);
+        var before = Head(audit);
+        var history = audit.Trail.Entries();
         var outcomes = new List<ExportOutcome>();
         var stopped = false;
         // Records are appended a batch at a time and files flushed by syncfs barriers (see AuditBatch, DurableBatch):
         // nothing is reported as done before its record and files are durable.
         using (var durable = DurableBatch.Begin())
-        using (var audit = AuditBatch.Begin(env))
         {
+            var batch = audit.StartBatch();
             var recorded = 0;
             try
             {
@@ -72,13 +74,13 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
                         continue;
                     }
                     options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, null));
-                    var outcome = RunOne(planned, history);
+                    var outcome = RunOne(planned, world, audit, history);
                     outcomes.Add(outcome);
-                    if (audit.Due || outcome.Status == ExportStatus.Failed) recorded = Record(audit, durable, outcomes, recorded);
+                    if (batch.Due || outcome.Status == ExportStatus.Failed) recorded = Record(batch, durable, outcomes, recorded);
                     options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, outcome));
                     if (outcome.Status == ExportStatus.Failed && !options.KeepGoing) stopped = true;
                 }
-                Record(audit, durable, outcomes, recorded);
+                Record(batch, durable, outcomes, recorded);
             }
             finally
             {
@@ -86,7 +88,7 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
             }
         }
         var stores = string.Join("; ", outcomes.Select(o => o.Result?.KeyStore ?? o.Record?.KeyStore).OfType<string>().Distinct());
-        return new CeremonyOutcome(plan, outcomes, before, Head(), started, DateTimeOffset.UtcNow, stamp.User ?? "", stamp.Host ?? "", stores);
+        return new CeremonyOutcome(plan, outcomes, before, Head(audit), started, DateTimeOffset.UtcNow, author.User, author.Host, stores);
     }
 
     /// <summary>
@@ -107,52 +109,53 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
             for (var i = from; i < outcomes.Count; i++)
             {
                 if (outcomes[i].Status != ExportStatus.Exported) continue;
-                foreach (var file in outcomes[i].Result!.Files) AtomicFile.TryDelete(file);
+                foreach (var file in outcomes[i].Result!.Files) AtomicFile.TryDelete(file.Path);
                 outcomes[i] = outcomes[i] with { Status = ExportStatus.Failed, Error = e.Message + "; the export's files were removed" };
             }
         }
         return outcomes.Count;
     }
 
-    ExportOutcome RunOne(PlannedExport planned, IReadOnlyList<AuditEntry> history)
+    ExportOutcome RunOne(PlannedExport planned, WorldSession world, CeremonyAudit audit, IReadOnlyList<AuditEntry> history)
     {
         var clock = Stopwatch.StartNew();
-        var warnings = new WarningCollector(TextWriter.Null);   // repeated once in the summary, not per export on stderr
-        var exportEnv = env.WithErr(warnings);
-        var audit = new ExportAudit(planned.Plan, planned.WrappingKey, exportEnv);
+        var earlierWarnings = env.Diagnostics.Warnings.Count;
         try
         {
-            var store = Store(planned);
+            var store = Store(planned, world);
             if (Completed(planned, store, history) is { } earlier)
             {
                 return new ExportOutcome(planned, ExportStatus.Skipped) { Record = earlier, Elapsed = clock.Elapsed };
             }
-            var result = ExportCommand.Export(store, planned.Plan, planned.WrappingKey, planned.OutputDirectory, audit, warnings, exportEnv);
+            var result = ExportCommand.Export(planned.Plan, planned.WrappingKey, audit, () => store, ownsStore: false, env);
             return new ExportOutcome(planned, ExportStatus.Exported)
             {
-                Result = result, Record = result.AuditEntry, Elapsed = clock.Elapsed, Warnings = warnings.Warnings,
+                Result = result, Record = result.AuditEntry, Elapsed = clock.Elapsed, Warnings = result.Warnings,
             };
         }
         catch (ToolError e)
         {
-            audit.Refused(e);
-            return new ExportOutcome(planned, ExportStatus.Failed) { Error = e.Message, Elapsed = clock.Elapsed, Warnings = warnings.Warnings };
+            return new ExportOutcome(planned, ExportStatus.Failed)
+            {
+                Error = e.Message, Elapsed = clock.Elapsed, Warnings = [.. env.Diagnostics.Warnings.Skip(earlierWarnings)],
+            };
         }
     }
 
-    /// <summary>The store of this export, opened on first use: the embedded world once, each token once.</summary>
-    IKeyStore Store(PlannedExport planned)
+    /// <summary>
+    /// The store of this export, opened on first use: the embedded world once (with the ceremony's passphrase source
+    /// and cards, so each softcard and card set is unlocked once), each token once (one PIN).
+    /// </summary>
+    IKeyStore Store(PlannedExport planned, WorldSession world)
     {
-        var library = Pkcs11Setup.Library(planned.Plan.Arguments, env);
-        var id = library is null ? "world" : $"{library}\n{planned.Plan.ModuleSelector}";
+        var request = planned.Plan.KeyStore;
+        var id = request.Pkcs11Library is { } library ? $"{library}\n{request.Module}" : "world";
         if (_stores.TryGetValue(id, out var open)) return open;
-        var worldRoot = KeyStoreSelection.WorldRoot(env);
-        IKeyStore store = library is null
-            ? SoftwareWorld.Open(worldRoot, SoftwareWorld.ModuleNumber,
-                  new ProtectionUnlocker(worldRoot, () => ProtectionSetup.OpenSecrets(options.PassphraseFile, env),
-                                         options.Cards, ProtectionSetup.CardPathPrompt(env), env.Err),
-                  env.Err)
-            : Pkcs11Setup.Open(library, planned.Plan, env);
+        var shared = request.Pkcs11Library is null
+            ? request with { PassphraseFile = options.PassphraseFile, Cards = options.Cards }
+            : request;
+        var wrap = planned.Plan.Provider.Request(planned.WrappingKey, planned.Plan.Algorithm);
+        var store = KeyStoreSelection.Open(shared, world, new Pkcs11Setup.Rehearsal(wrap, planned.Plan.Provider.Algorithms), env);
         _stores[id] = store;
         return store;
     }
@@ -189,10 +192,9 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
         }
     }
 
-    AuditMark? Head()
+    static AuditMark? Head(CeremonyAudit audit)
     {
-        var trail = CeremonyAudit.Trail(env);
-        if (!Directory.Exists(trail.Directory)) return null;
-        return trail.ReadLocked().Head is { } head ? new AuditMark(head.Entries, head.Last) : null;
+        if (!Directory.Exists(audit.Trail.Directory)) return null;
+        return audit.Trail.ReadLocked().Head is { } head ? new AuditMark(head.Entries, head.Last) : null;
     }
 }

@@ -1,8 +1,8 @@
 using CloudIntegration.Ceremony;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
-using CloudIntegration.Keys;
 using CloudIntegration.KeyStores;
+using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.Providers;
 using CloudIntegration.Wrapping;
 
@@ -13,138 +13,160 @@ public static class ExportCommand
 {
     public static int Run(string[] argv, ToolEnvironment env)
     {
-        var warnings = new WarningCollector(env.Err);   // the summary repeats what scrolled past on stderr
-        env = env.WithErr(warnings);
         var providers = ProviderRegistry.For(env.Flavor);
-        var args = ParsedArguments.Parse(argv, ExportOptions.All);
-        if (args.Has(ExportOptions.Help))
+        var args = ParsedArguments.Parse(argv, CommandOptions.Export);
+        if (args.Has(CommandOptions.Help))
         {
             env.Out.Write(HelpText.Full(env.ProgramName, providers, Commands.All.Select(c => (c.Verb, c.Summary))));
             return ExitCodes.Success;
         }
-        if (args.Has(ExportOptions.Version))
+        if (args.Has(CommandOptions.Version))
         {
             env.Out.WriteLine($"{env.ProgramName} {ToolEnvironment.Version}");
             return ExitCodes.Success;
         }
-
-        var plan = ExportPlan.FromArguments(args, providers, HelpText.Usage(env.ProgramName));
-        var wrapKeyFile = Path.Combine(env.WorkingDirectory, plan.WrapKeyPath);
-        var wrappingKey = WrappingPublicKey.Load(wrapKeyFile);
-        plan.Provider.CheckWrappingKey(wrappingKey, wrapKeyFile);
-        env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
-        CheckPinned(plan, wrappingKey, env);
-        foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
-
-        var outputDirectory = plan.Arguments.Value(ExportOptions.OutputDir) is { } dir
-            ? Path.GetFullPath(dir, env.WorkingDirectory)
-            : env.WorkingDirectory;
-        CheckOutputDirectory(outputDirectory);
-
-        // Every export that gets as far as the key store is recorded in the audit trail, refused ones included.
-        var audit = new ExportAudit(plan, wrappingKey, env);
-        // Key file, output files and audit record made durable by two syncfs barriers instead of seven fsyncs (see DurableBatch).
+        var request = CommandLine.Export(args, providers, env);
+        var pinned = args.Value(CommandOptions.ExpectFingerprint) is { } given
+            ? PinnedFingerprint.Normalize(given) ?? throw UsageErrors.ExpectedFingerprintMalformed(given)
+            : null;
+        // Key file, output files and audit record made durable by two syncfs barriers instead of seven fsyncs (IO/DurableBatch).
         using var batch = DurableBatch.Begin();
+        ExportResult result;
         try
         {
-            using var store = KeyStoreSelection.Open(plan, env);
-            var result = Export(store, plan, wrappingKey, outputDirectory, audit, warnings, env);
-            batch.Commit();
-            ExportReport.Print(result, env);
-            return ExitCodes.Success;
+            result = Export(request, env, pinned);
         }
-        catch (ToolError e)
+        finally
         {
-            audit.Refused(e);
-            try { batch.Commit(); } catch (IOException) { }   // the refusal's record; the error above is what matters
-            throw;
+            batch.Commit();   // also what a refusal recorded
         }
+        ExportReport.Print(result, args.Has(CommandOptions.Json), env);
+        return ExitCodes.Success;
     }
 
     /// <summary>
-    /// One export against an open store: find or generate the key, wrap it, write the files, record it. The store may
-    /// serve several exports (a ceremony opens it, and unlocks each protection, once). Prints nothing on stdout.
+    /// Runs one validated export: reads the wrapping key once, opens the world and the key store once each, finds or
+    /// generates the key, wraps it, writes the provider's files and records it all in the audit trail. A ceremony file
+    /// runs each of its exports through here too.
     /// </summary>
-    internal static ExportResult Export(IKeyStore store, ExportPlan plan, WrappingPublicKey wrappingKey, string outputDirectory,
-                                        ExportAudit audit, WarningCollector warnings, ToolEnvironment env)
+    public static ExportResult Export(ExportRequest request, ToolEnvironment env, string? pinnedFingerprint = null)
     {
-        audit.Opened(store);
-        var (key, created) = FindOrGenerate(store, plan);
-        audit.Found(key, created);
+        var wrappingKey = LoadWrappingKey(request, pinnedFingerprint, env);
+        using var world = new WorldSession(request.KeyStore.WorldRoot, env.Diagnostics);
+        using var audit = new CeremonyAudit(world, CommandLine.Author(env), env.Diagnostics);
+        var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
+        return Export(request, wrappingKey, audit,
+                      () => KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.Provider.Algorithms), env),
+                      ownsStore: true, env);
+    }
+
+    /// <summary>The wrapping key, checked against the provider's rule and, when given, the pinned fingerprint.</summary>
+    internal static WrappingPublicKey LoadWrappingKey(ExportRequest request, string? pinnedFingerprint, ToolEnvironment env)
+    {
+        var diagnostics = env.Diagnostics;
+        var wrappingKey = WrappingPublicKey.Load(request.WrapKeyPath);
+        request.Provider.CheckWrappingKey(wrappingKey, request.WrapKeyPath);
+        if (pinnedFingerprint is not null && wrappingKey.Fingerprint != pinnedFingerprint)
+        {
+            throw RuntimeErrors.WrappingKeyNotPinned(request.WrapKeyPath, wrappingKey.Fingerprint, pinnedFingerprint);
+        }
+        diagnostics.Fact($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
+        foreach (var warning in request.Provider.Warnings(request.Algorithm)) diagnostics.Warn(warning);
+        if (!Directory.Exists(request.OutputDirectory)) throw RuntimeErrors.OutputFailed(request.OutputDirectory, "the output directory does not exist");
+        return wrappingKey;
+    }
+
+    /// <summary>
+    /// One export against a store that <paramref name="openStore"/> gives (a ceremony opens each store once, so each
+    /// protection is unlocked once, and passes the same one every time).
+    /// </summary>
+    internal static ExportResult Export(ExportRequest request, WrappingPublicKey wrappingKey, CeremonyAudit audit,
+                                        Func<IKeyStore> openStore, bool ownsStore, ToolEnvironment env)
+    {
+        var diagnostics = env.Diagnostics;
+        var earlierWarnings = diagnostics.Warnings.Count;   // a ceremony file runs several exports in one environment
+        // Every export that gets as far as the key store is recorded in the audit trail, refused ones included.
+        var exportAudit = new ExportAudit(request, wrappingKey, audit);
+        var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
+        IKeyStore? owned = null;
         try
         {
-            if (WrappingStrength.Warning(key.Type, wrappingKey) is { } weak) env.Err.WriteLine("warning: " + weak);
-            var wrapped = store.Wrap(key, plan.Provider.Request(wrappingKey, plan.Algorithm));
-            var context = new ExportContext(plan.KeyName, key.Type, plan.Algorithm, plan.AzureKek,
-                                            $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
-            var written = OutputSet.Write(outputDirectory, plan.Provider.Format(context, wrapped));
-            var record = audit.Exported(written, outputDirectory);
-
-            return new ExportResult(plan, key, created, wrappingKey, store.Description, written)
-            {
-                OutputDirectory = outputDirectory,
-                Warnings = warnings.Warnings,
-                AuditEntry = record,
-            };
-        }
-        catch (Exception original) when (created)
-        {
-            // A failed run leaves no key behind: the key was generated for this export and nothing holds it yet.
+            var store = openStore();
+            if (ownsStore) owned = store;
+            exportAudit.Opened(store);
+            var (key, created) = FindOrGenerate(store, request);
+            exportAudit.Found(key, created);
             try
             {
-                store.Destroy(key);
+                var files = Wrap(store, key, request, wrap, env);
+                return new ExportResult(request, key, created, wrappingKey, store.Description, files)
+                {
+                    Warnings = [.. diagnostics.Warnings.Skip(earlierWarnings)],
+                    AuditEntry = exportAudit.Exported(files),
+                    AuditLog = audit.Trail.LogPath,
+                };
             }
-            catch (ToolError cleanup)
+            catch (Exception original) when (created)
             {
-                throw RuntimeErrors.Runtime($"{original.Message}; also, the key generated for this export could not be removed ({cleanup.Message})", original);
+                // A failed run leaves no key behind: the key was generated for this export and nothing holds it yet.
+                try
+                {
+                    store.Destroy(key);
+                }
+                catch (ToolError cleanup)
+                {
+                    throw RuntimeErrors.Runtime($"{original.Message}; also, the key generated for this export could not be removed ({cleanup.Message})", original);
+                }
+                throw;
             }
+        }
+        catch (ToolError e)
+        {
+            exportAudit.Refused(e);
             throw;
+        }
+        finally
+        {
+            owned?.Dispose();
         }
     }
 
-    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportPlan plan)
+    static IReadOnlyList<WrittenFile> Wrap(IKeyStore store, KeyRecord key, ExportRequest request, WrapRequest wrap, ToolEnvironment env)
     {
-        if (store.Find(plan.KeyName) is { } existing)
+        if (WrappingStrength.Warning(key.Type, wrap.WrappingKey) is { } weak) env.Diagnostics.Warn(weak);
+        var wrapped = store.Wrap(key, wrap);
+        var context = new ExportContext(request.KeyName, key.Type, request.Algorithm, request.AzureKek,
+                                        $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
+        return OutputSet.Write(request.OutputDirectory, request.Provider.Format(context, wrapped));
+    }
+
+    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportRequest request)
+    {
+        if (store.Find(request.KeyName) is { } existing)
         {
-            CheckFits(existing, plan);
+            CheckFits(existing, request);
             return (existing, false);
         }
-        var type = plan.RequestedKeyType ?? plan.Provider.DefaultKeyType;
-        var (key, created) = store.GetOrGenerate(plan.KeyName, type, plan.Protection);
-        if (!created) CheckFits(key, plan);
+        var (key, created) = store.GetOrGenerate(request.KeyName, request.NewKeyType, request.Protection);
+        if (!created) CheckFits(key, request);
         return (key, created);
     }
 
     /// <summary>An existing key is re-exported only where its type and protection fit what was asked.</summary>
-    internal static void CheckFits(KeyRecord key, ExportPlan plan)
+    internal static void CheckFits(KeyRecord key, ExportRequest request)
     {
-        if (plan.RequestedKeyType is { } requested && requested != key.Type)
+        if (request.RequestedKeyType is { } requested && requested != key.Type)
         {
             throw UsageErrors.StoredKeyTypeMismatch(key.Name.Value, key.Type.Name, requested.Name);
         }
-        if (!plan.Provider.KeyTypes.Contains(key.Type))
+        var provider = request.Provider;
+        if (!provider.KeyTypes.Contains(key.Type))
         {
-            throw UsageErrors.StoredKeyNotForProvider(key.Name.Value, key.Type.Name, plan.Provider.Name, plan.Provider.KeyTypes.Select(t => t.Name));
+            throw UsageErrors.StoredKeyNotForProvider(key.Name.Value, key.Type.Name, provider.Name, provider.KeyTypes.Select(t => t.Name));
         }
-        if (key.Protection != plan.Protection)
+        if (key.Protection != request.Protection)
         {
-            throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), plan.Protection.DescribeAsGiven(), key.Protection.HowToGive());
+            throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), request.Protection.DescribeAsGiven(), key.Protection.HowToGive());
         }
-    }
-
-    /// <summary>--expect-fingerprint: a wrapping key other than the one the provider issued stops the export here.</summary>
-    static void CheckPinned(ExportPlan plan, WrappingPublicKey wrappingKey, ToolEnvironment env)
-    {
-        if (plan.Arguments.Value(ExportOptions.ExpectFingerprint) is not { } given) return;
-        var expected = PinnedFingerprint.Normalize(given) ?? throw UsageErrors.ExpectedFingerprintMalformed(given);
-        if (wrappingKey.Fingerprint != expected)
-        {
-            throw RuntimeErrors.WrappingKeyNotPinned(Path.GetFullPath(plan.WrapKeyPath, env.WorkingDirectory), wrappingKey.Fingerprint, expected);
-        }
-    }
-
-    static void CheckOutputDirectory(string directory)
-    {
-        if (!Directory.Exists(directory)) throw RuntimeErrors.OutputFailed(directory, "the output directory does not exist");
     }
 }

@@ -1,3 +1,4 @@
+using CloudIntegration.Errors;
 using CloudIntegration.Providers;
 
 namespace CloudIntegration.Cli;
@@ -15,10 +16,18 @@ public sealed class ToolEnvironment
     public required TextWriter Err { get; init; }
     public required TextReader In { get; init; }
     public required bool InputIsTerminal { get; init; }
-    public required string WorkingDirectory { get; init; }
-    public required Func<string, string?> Variable { get; init; }
     /// <summary>Whether standard error is a terminal (live progress lines); false unless the process says so.</summary>
     public bool ErrorIsTerminal { get; init; }
+    public required string WorkingDirectory { get; init; }
+    public required Func<string, string?> Variable { get; init; }
+
+    /// <summary>
+    /// The notes and warnings of the command run in this environment, held until it succeeds (see Errors/Diagnostics).
+    /// One environment serves one command.
+    /// </summary>
+    public Diagnostics Diagnostics => _diagnostics ??= new Diagnostics(Err);
+
+    Diagnostics? _diagnostics;
 
     public string ProgramName => Flavor == ProgramFlavor.Cssadmin ? "cssadmin" : "cloud_integration_tool";
 
@@ -39,18 +48,5 @@ public sealed class ToolEnvironment
         ErrorIsTerminal = !Console.IsErrorRedirected,
         WorkingDirectory = Directory.GetCurrentDirectory(),
         Variable = Environment.GetEnvironmentVariable,
-    };
-
-    /// <summary>The same environment writing diagnostics to <paramref name="err"/>. Copy any property added above.</summary>
-    public ToolEnvironment WithErr(TextWriter err) => new()
-    {
-        Flavor = Flavor,
-        Out = Out,
-        Err = err,
-        In = In,
-        InputIsTerminal = InputIsTerminal,
-        ErrorIsTerminal = ErrorIsTerminal,
-        WorkingDirectory = WorkingDirectory,
-        Variable = Variable,
     };
 }

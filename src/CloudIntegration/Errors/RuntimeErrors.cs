@@ -37,6 +37,10 @@ public static class RuntimeErrors
     public static RuntimeError OutputFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}; nothing was written", inner);
 
+    public static RuntimeError OutputNotRestored(string path, string why, IEnumerable<(string File, string? KeptAs)> files, Exception? inner = null) =>
+        Runtime($"could not write {path}: {why}; and could not put back as it was: " +
+                string.Join(", ", files.Select(f => f.KeptAs is null ? f.File : $"{f.File} (the previous file is {f.KeptAs})")), inner);
+
     public static RuntimeError StorageFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}", inner);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.Wrapping;
 
@@ -30,7 +31,7 @@ public sealed class MicrosoftAzure : Provider
     static byte[] KeyTransferPackage(ExportContext context, WrappedKey wrapped)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.Json))
         {
             json.WriteStartObject();
             json.WriteString("schema_version", "1.0.0");

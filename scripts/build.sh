@@ -34,6 +34,8 @@ native_blocker() {
 }
 
 project="$here/src/CloudIntegration/CloudIntegration.csproj"
+# Two builds at once (the launcher and install.sh, or two tests) share obj/: the native link of one would race the other.
+mkdir -p "$here/.build" && exec 8>"$here/.build/.publish.lock" && flock 8
 blocker="$(native_blocker)"
 if [ -z "$blocker" ]; then
   args=(publish "$project" -c Release -r "$rid" -o "$out" --nologo -v q -p:PublishAot=true)

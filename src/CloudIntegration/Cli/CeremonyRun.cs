@@ -127,7 +127,7 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
             {
                 return new ExportOutcome(planned, ExportStatus.Skipped) { Record = earlier, Elapsed = clock.Elapsed };
             }
-            var result = ExportCommand.Export(planned.Plan, planned.WrappingKey, audit, () => store, ownsStore: false, env);
+            var result = ExportCommand.Export(planned.Plan, planned.WrappingKey, audit, () => store, ownsStore: false, env, earlierWarnings);
             return new ExportOutcome(planned, ExportStatus.Exported)
             {
                 Result = result, Record = result.AuditEntry, Elapsed = clock.Elapsed, Warnings = result.Warnings,

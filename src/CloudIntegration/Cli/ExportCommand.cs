@@ -51,13 +51,14 @@ public static class ExportCommand
     /// </summary>
     public static ExportResult Export(ExportRequest request, ToolEnvironment env, string? pinnedFingerprint = null)
     {
+        var earlierWarnings = env.Diagnostics.Warnings.Count;   // a ceremony file runs several exports in one environment
         var wrappingKey = LoadWrappingKey(request, pinnedFingerprint, env);
         using var world = new WorldSession(request.KeyStore.WorldRoot, env.Diagnostics);
         using var audit = new CeremonyAudit(world, CommandLine.Author(env), env.Diagnostics);
         var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
         return Export(request, wrappingKey, audit,
                       () => KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.Provider.Algorithms), env),
-                      ownsStore: true, env);
+                      ownsStore: true, env, earlierWarnings);
     }
 
     /// <summary>The wrapping key, checked against the provider's rule and, when given, the pinned fingerprint.</summary>
@@ -81,10 +82,9 @@ public static class ExportCommand
     /// protection is unlocked once, and passes the same one every time).
     /// </summary>
     internal static ExportResult Export(ExportRequest request, WrappingPublicKey wrappingKey, CeremonyAudit audit,
-                                        Func<IKeyStore> openStore, bool ownsStore, ToolEnvironment env)
+                                        Func<IKeyStore> openStore, bool ownsStore, ToolEnvironment env, int earlierWarnings)
     {
         var diagnostics = env.Diagnostics;
-        var earlierWarnings = diagnostics.Warnings.Count;   // a ceremony file runs several exports in one environment
         // Every export that gets as far as the key store is recorded in the audit trail, refused ones included.
         var exportAudit = new ExportAudit(request, wrappingKey, audit);
         var wrap = request.Provider.Request(wrappingKey, request.Algorithm);

@@ -155,7 +155,7 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
             ? request with { PassphraseFile = options.PassphraseFile, Cards = options.Cards }
             : request;
         var wrap = planned.Plan.Provider.Request(planned.WrappingKey, planned.Plan.Algorithm);
-        var store = KeyStoreSelection.Open(shared, world, new Pkcs11Setup.Rehearsal(wrap, planned.Plan.Provider.Algorithms), env);
+        var store = KeyStoreSelection.Open(shared, world, new Pkcs11Setup.Rehearsal(wrap, planned.Plan.NewKeyType, planned.Plan.Provider.Algorithms), env);
         _stores[id] = store;
         return store;
     }

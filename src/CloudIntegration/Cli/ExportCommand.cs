@@ -57,7 +57,7 @@ public static class ExportCommand
         using var audit = new CeremonyAudit(world, CommandLine.Author(env), env.Diagnostics);
         var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
         return Export(request, wrappingKey, audit,
-                      () => KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.Provider.Algorithms), env),
+                      () => KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.NewKeyType, request.Provider.Algorithms), env),
                       ownsStore: true, env, earlierWarnings);
     }
 
@@ -98,11 +98,12 @@ public static class ExportCommand
             exportAudit.Found(key, created);
             try
             {
-                var files = Wrap(store, key, request, wrap, env);
+                var (files, construction) = Wrap(store, key, request, wrap, env);
                 return new ExportResult(request, key, created, wrappingKey, store.Description, files)
                 {
                     Warnings = [.. diagnostics.Warnings.Skip(earlierWarnings)],
-                    AuditEntry = exportAudit.Exported(files),
+                    AuditEntry = exportAudit.Exported(files, construction),
+                    Construction = construction,
                     AuditLog = audit.Trail.LogPath,
                 };
             }
@@ -131,13 +132,14 @@ public static class ExportCommand
         }
     }
 
-    static IReadOnlyList<WrittenFile> Wrap(IKeyStore store, KeyRecord key, ExportRequest request, WrapRequest wrap, ToolEnvironment env)
+    /// <summary>The files written, and which construction the key store ran where it chose one (a PKCS#11 token).</summary>
+    static (IReadOnlyList<WrittenFile> Files, string? Construction) Wrap(IKeyStore store, KeyRecord key, ExportRequest request, WrapRequest wrap, ToolEnvironment env)
     {
         if (WrappingStrength.Warning(key.Type, wrap.WrappingKey) is { } weak) env.Diagnostics.Warn(weak);
         var wrapped = store.Wrap(key, wrap);
         var context = new ExportContext(request.KeyName, key.Type, request.Algorithm, request.AzureKek,
                                         $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
-        return OutputSet.Write(request.OutputDirectory, request.Provider.Format(context, wrapped));
+        return (OutputSet.Write(request.OutputDirectory, request.Provider.Format(context, wrapped)), wrapped.Construction);
     }
 
     static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportRequest request)

@@ -36,7 +36,7 @@ public static class AtomicFile
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
         try
         {
-            using var stream = new FileStream(temp, options);
+            using var stream = OperatingSystem.IsWindows() && PlatformFiles.IsOwnerOnly(mode) ? WindowsAcl.CreatePrivateFile(temp) : new FileStream(temp, options);
             stream.Write(content);
             var batch = syncNow ? null : DurableBatch.Current;
             stream.Flush(flushToDisk: batch is null);
@@ -51,7 +51,7 @@ public static class AtomicFile
     }
 
     /// <summary>Renames a staged file to <paramref name="path"/>, replacing any file of that name (not yet durable: see <see cref="SyncDirectory"/>).</summary>
-    public static void Replace(string temp, string path) => File.Move(temp, path, overwrite: true);
+    public static void Replace(string temp, string path) => PlatformFiles.Replace(temp, path);
 
     /// <summary>
     /// Renames a staged file to <paramref name="path"/> only if no file of that name exists; false, changing nothing,
@@ -175,7 +175,7 @@ public static class AtomicFile
         _ when IsDiskFull(e) => "no space left on the device",
         UnauthorizedAccessException => "permission denied",
         DirectoryNotFoundException => "the directory does not exist",
-        _ => e.Message.TrimEnd('.'),
+        _ => ErrorText.Describe(e),   // never the runtime's text: this build reduces it to a resource key
     };
 
     static string DirectoryOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path))!;

@@ -18,19 +18,8 @@ static class PlatformFiles
     /// </summary>
     public static bool TryMoveNew(string source, string destination)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            // MoveFileEx without MOVEFILE_REPLACE_EXISTING fails, atomically, when the destination exists.
-            try
-            {
-                File.Move(source, destination, overwrite: false);
-                return true;
-            }
-            catch (IOException) when (Path.Exists(destination))
-            {
-                return false;
-            }
-        }
+        // MoveFileEx without MOVEFILE_REPLACE_EXISTING fails, atomically, when the destination exists.
+        if (OperatingSystem.IsWindows()) return WindowsMove.TryCreate(source, destination);
         // File.Move(overwrite: false) checks, then calls rename(2), which replaces: two creators would both "win".
         var errno = RenameNoReplace(source, destination);
         if (errno == 0) return true;
@@ -87,6 +76,7 @@ static class PlatformFiles
     {
         if (OperatingSystem.IsWindows())
         {
+            if (IsOwnerOnly(mode)) return WindowsAcl.TryCreatePrivateDirectory(path);
             if (Path.Exists(path)) return false;
             Directory.CreateDirectory(path);
             return true;
@@ -103,7 +93,8 @@ static class PlatformFiles
     /// </summary>
     public static void SyncDirectory(string directory)
     {
-        // NTFS journals its metadata; a directory handle cannot be flushed there without administrator rights.
+        // NTFS journals its metadata; a directory handle cannot be flushed there without administrator rights. The
+        // renames themselves are written through instead (WindowsMove).
         if (OperatingSystem.IsWindows()) return;
         var fd = LibC.Open(directory, LibC.O_RDONLY | LibC.O_CLOEXEC);
         if (fd < 0) throw Failure(Marshal.GetLastPInvokeError());
@@ -121,6 +112,18 @@ static class PlatformFiles
             LibC.Close(fd);
         }
     }
+
+    /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/>; on Windows written through to the disk.</summary>
+    public static void Replace(string source, string destination)
+    {
+        if (OperatingSystem.IsWindows()) WindowsMove.Replace(source, destination);
+        else File.Move(source, destination, overwrite: true);
+    }
+
+    /// <summary>Mode 0600 or 0700: nothing for the group or others. On Windows that is the owner-only ACL.</summary>
+    public static bool IsOwnerOnly(UnixFileMode mode) =>
+        (mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+                 UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) == 0;
 
     /// <summary>A full disk or an exhausted quota, recognised by its error number whatever the message says.</summary>
     public static bool IsDiskFull(Exception e) => e is IOException io && (OperatingSystem.IsWindows()

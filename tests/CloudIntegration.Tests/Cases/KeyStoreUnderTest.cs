@@ -16,9 +16,6 @@ public abstract class KeyStoreUnderTest
     /// <summary>A fragment of the one-line error the tool must give for this case, or null when it must succeed.</summary>
     public virtual string? ExpectedError(ExportCase c) => null;
 
-    /// <summary>Whether private-key exports may carry SoftHSM 2.6.1's zero padding (see README).</summary>
-    public virtual bool TrailingZerosAllowed => false;
-
     /// <summary>Directories that must never contain key plaintext, besides the output directory.</summary>
     public virtual IEnumerable<string> StorageDirectories(Tool tool) => [tool.WorldDirectory];
 
@@ -26,7 +23,7 @@ public abstract class KeyStoreUnderTest
 
     /// <summary>Every store the suite runs against. A store whose software is not installed fails, saying what to install.</summary>
     public static IReadOnlyList<KeyStoreUnderTest> All { get; } =
-        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet(), new SoftHsmToken()];
+        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet(), new SoftHsmToken(), new NssToken()];
 }
 
 /// <summary>The embedded Security World, module protection.</summary>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs cloud_integration_tool and cssadmin:
-#   ./install.sh                    build, copy to $PREFIX/lib/cloud_integration_tool, put both commands in $PREFIX/bin
+#   ./install.sh                    build (native where possible, see scripts/build.sh), copy to $PREFIX/lib/cloud_integration_tool, put both commands in $PREFIX/bin
 #   ./install.sh --uninstall        remove them again (the Security World and its keys are never touched)
 #   PREFIX=$HOME/.local ./install.sh    install for one user without root (default PREFIX: /usr/local)
 set -euo pipefail
@@ -12,7 +12,8 @@ commands=(cloud_integration_tool cssadmin)
 
 uninstall() {
   for c in "${commands[@]}"; do
-    if [ -f "$bin/$c" ] && grep -q "cloud_integration_tool installer" "$bin/$c" 2>/dev/null; then rm -f "$bin/$c"; fi
+    if [ -L "$bin/$c" ] && [ "$(readlink "$bin/$c")" = "$lib/cloud_integration_tool" ]; then rm -f "$bin/$c"
+    elif [ -f "$bin/$c" ] && grep -q "cloud_integration_tool installer" "$bin/$c" 2>/dev/null; then rm -f "$bin/$c"; fi
   done
   rm -rf "$lib"
   echo "removed ${commands[*]} from $bin (key store directories are left as they are)"
@@ -32,11 +33,17 @@ trap 'rm -rf "$staging"' EXIT
 mkdir -p "$bin" "$(dirname "$lib")"
 rm -rf "$lib.new" && cp -r "$staging/app" "$lib.new" && rm -rf "$lib" && mv "$lib.new" "$lib"
 for c in "${commands[@]}"; do
+  rm -f "$bin/$c.new"
+  if [ "$c" = cloud_integration_tool ] && [ ! -e "$lib/cloud_integration_tool.dll" ]; then
+    # The native executable itself: no shell in front of a command whose start-up is measured in milliseconds.
+    ln -s "$lib/cloud_integration_tool" "$bin/$c.new" && mv -T "$bin/$c.new" "$bin/$c"
+    continue
+  fi
   cat > "$bin/$c.new" <<WRAPPER
 #!/bin/sh
 # cloud_integration_tool installer: runs the installed tool under the name $c.
 CLOUD_INTEGRATION_PROGRAM=$c exec "$lib/cloud_integration_tool" "\$@"
 WRAPPER
-  chmod 755 "$bin/$c.new" && mv "$bin/$c.new" "$bin/$c"
+  chmod 755 "$bin/$c.new" && mv -T "$bin/$c.new" "$bin/$c"
 done
 echo "installed ${commands[*]} in $bin ($("$bin/cloud_integration_tool" --version))"

@@ -45,10 +45,21 @@ public sealed class CeremonyAudit(WorldSession world, AuditAuthor author, Diagno
     /// Throws unless the trail can take a record. Called before a key is generated, exported or destroyed, so a broken
     /// trail stops the operation before it happens instead of leaving it unrecorded.
     /// </summary>
-    public void CheckAppendable() => Trail.CheckAppendable(SealKey);
+    public void CheckAppendable()
+    {
+        if (_batch is { Checked: true }) return;
+        Trail.CheckAppendable(SealKey);
+        if (_batch is not null) _batch.Checked = true;
+    }
 
-    /// <summary>Appends the entries; returns them numbered as written.</summary>
-    public IReadOnlyList<AuditEntry> Append(params AuditEntry[] entries) => Trail.Append(entries, SealKey);
+    /// <summary>Appends the entries; returns them numbered as written (in a batch: queued, numbered when flushed).</summary>
+    public IReadOnlyList<AuditEntry> Append(params AuditEntry[] entries) =>
+        _batch is { } batch ? batch.Queue(entries) : Trail.Append(entries, SealKey);
+
+    AuditBatch? _batch;
+
+    /// <summary>From now on, entries are queued and appended by the batch's flushes (a ceremony file's run).</summary>
+    public AuditBatch StartBatch() => _batch = new AuditBatch(entries => Trail.Append(entries, SealKey));
 
     /// <summary>
     /// Records a refused operation. It never hides the refusal itself: if the record cannot be written, the error line

@@ -28,6 +28,9 @@ public static class CommandOptions
         "-O only: a card of the set, as a .card file or a directory holding cards of the set; repeat until the " +
         "quorum is met. On a terminal, without enough --card, the tool asks for card paths");
 
+    public static readonly OptionSpec ExpectFingerprint = new(null, "expect-fingerprint", "SHA256",
+        "refuse unless the wrapping key's SHA-256 fingerprint (of its SubjectPublicKeyInfo) is SHA256, as copied from the " +
+        "provider's console out of band; checked before any key is generated");
     public static readonly OptionSpec OutputDir = new(null, "output-dir", "DIR",
         "write the provider's files to DIR, which must exist (default: the current directory)");
     public static readonly OptionSpec Json = new(null, "json", null,
@@ -47,6 +50,6 @@ public static class CommandOptions
 
     /// <summary>The export's options, in the order -h lists them.</summary>
     public static IReadOnlyList<OptionSpec> Export { get; } =
-        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json, Pkcs11Library, Pkcs11InitArgs, PinFile,
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, ExpectFingerprint, Json, Pkcs11Library, Pkcs11InitArgs, PinFile,
          PassphraseFile, Card];
 }

@@ -25,7 +25,21 @@ public static class ExportCommand
             env.Out.WriteLine($"{env.ProgramName} {ToolEnvironment.Version}");
             return ExitCodes.Success;
         }
-        var result = Export(CommandLine.Export(args, providers, env), env);
+        var request = CommandLine.Export(args, providers, env);
+        var pinned = args.Value(CommandOptions.ExpectFingerprint) is { } given
+            ? PinnedFingerprint.Normalize(given) ?? throw UsageErrors.ExpectedFingerprintMalformed(given)
+            : null;
+        // Key file, output files and audit record made durable by two syncfs barriers instead of seven fsyncs (IO/DurableBatch).
+        using var batch = DurableBatch.Begin();
+        ExportResult result;
+        try
+        {
+            result = Export(request, env, pinned);
+        }
+        finally
+        {
+            batch.Commit();   // also what a refusal recorded
+        }
         ExportReport.Print(result, args.Has(CommandOptions.Json), env);
         return ExitCodes.Success;
     }
@@ -35,24 +49,50 @@ public static class ExportCommand
     /// generates the key, wraps it, writes the provider's files and records it all in the audit trail. A ceremony file
     /// runs each of its exports through here too.
     /// </summary>
-    public static ExportResult Export(ExportRequest request, ToolEnvironment env)
+    public static ExportResult Export(ExportRequest request, ToolEnvironment env, string? pinnedFingerprint = null)
+    {
+        var earlierWarnings = env.Diagnostics.Warnings.Count;   // a ceremony file runs several exports in one environment
+        var wrappingKey = LoadWrappingKey(request, pinnedFingerprint, env);
+        using var world = new WorldSession(request.KeyStore.WorldRoot, env.Diagnostics);
+        using var audit = new CeremonyAudit(world, CommandLine.Author(env), env.Diagnostics);
+        var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
+        return Export(request, wrappingKey, audit,
+                      () => KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.NewKeyType, request.Provider.Algorithms), env),
+                      ownsStore: true, env, earlierWarnings);
+    }
+
+    /// <summary>The wrapping key, checked against the provider's rule and, when given, the pinned fingerprint.</summary>
+    internal static WrappingPublicKey LoadWrappingKey(ExportRequest request, string? pinnedFingerprint, ToolEnvironment env)
     {
         var diagnostics = env.Diagnostics;
-        var earlierWarnings = diagnostics.Warnings.Count;   // a ceremony file runs several exports in one environment
         var wrappingKey = WrappingPublicKey.Load(request.WrapKeyPath);
         request.Provider.CheckWrappingKey(wrappingKey, request.WrapKeyPath);
+        if (pinnedFingerprint is not null && wrappingKey.Fingerprint != pinnedFingerprint)
+        {
+            throw RuntimeErrors.WrappingKeyNotPinned(request.WrapKeyPath, wrappingKey.Fingerprint, pinnedFingerprint);
+        }
         diagnostics.Fact($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         foreach (var warning in request.Provider.Warnings(request.Algorithm)) diagnostics.Warn(warning);
         if (!Directory.Exists(request.OutputDirectory)) throw RuntimeErrors.OutputFailed(request.OutputDirectory, "the output directory does not exist");
+        return wrappingKey;
+    }
 
-        using var world = new WorldSession(request.KeyStore.WorldRoot, diagnostics);
-        using var audit = new CeremonyAudit(world, CommandLine.Author(env), diagnostics);
+    /// <summary>
+    /// One export against a store that <paramref name="openStore"/> gives (a ceremony opens each store once, so each
+    /// protection is unlocked once, and passes the same one every time).
+    /// </summary>
+    internal static ExportResult Export(ExportRequest request, WrappingPublicKey wrappingKey, CeremonyAudit audit,
+                                        Func<IKeyStore> openStore, bool ownsStore, ToolEnvironment env, int earlierWarnings)
+    {
+        var diagnostics = env.Diagnostics;
         // Every export that gets as far as the key store is recorded in the audit trail, refused ones included.
         var exportAudit = new ExportAudit(request, wrappingKey, audit);
         var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
+        IKeyStore? owned = null;
         try
         {
-            using var store = KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.NewKeyType, request.Provider.Algorithms), env);
+            var store = openStore();
+            if (ownsStore) owned = store;
             exportAudit.Opened(store);
             var (key, created) = FindOrGenerate(store, request);
             exportAudit.Found(key, created);
@@ -86,6 +126,10 @@ public static class ExportCommand
             exportAudit.Refused(e);
             throw;
         }
+        finally
+        {
+            owned?.Dispose();
+        }
     }
 
     /// <summary>The files written, and which construction the key store ran where it chose one (a PKCS#11 token).</summary>
@@ -111,7 +155,7 @@ public static class ExportCommand
     }
 
     /// <summary>An existing key is re-exported only where its type and protection fit what was asked.</summary>
-    static void CheckFits(KeyRecord key, ExportRequest request)
+    internal static void CheckFits(KeyRecord key, ExportRequest request)
     {
         if (request.RequestedKeyType is { } requested && requested != key.Type)
         {

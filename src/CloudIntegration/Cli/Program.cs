@@ -48,6 +48,7 @@ public static class Commands
         new("info", "list the key store: the embedded world, or a PKCS#11 library's slots, tokens and mechanisms", InfoCommand.Run),
         new("softcard", "create a softcard (a passphrase-protected secret), change its passphrase, list softcards", SoftcardCommand.Run),
         new("cardset", "create an operator card set (K of N passphrase cards), change a card's passphrase, list sets", CardSetCommand.Run),
+        new(CeremonyCommand.Verb, CeremonyCommand.Summary, CeremonyCommand.Run),
     ];
 
     public static Command? Find(string verb) => All.FirstOrDefault(c => c.Verb == verb);

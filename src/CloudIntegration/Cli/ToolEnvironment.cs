@@ -16,6 +16,8 @@ public sealed class ToolEnvironment
     public required TextWriter Err { get; init; }
     public required TextReader In { get; init; }
     public required bool InputIsTerminal { get; init; }
+    /// <summary>Whether standard error is a terminal (live progress lines); false unless the process says so.</summary>
+    public bool ErrorIsTerminal { get; init; }
     public required string WorkingDirectory { get; init; }
     public required Func<string, string?> Variable { get; init; }
 
@@ -43,6 +45,7 @@ public sealed class ToolEnvironment
         Err = Console.Error,
         In = Console.In,
         InputIsTerminal = !Console.IsInputRedirected,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
         WorkingDirectory = Directory.GetCurrentDirectory(),
         Variable = Environment.GetEnvironmentVariable,
     };

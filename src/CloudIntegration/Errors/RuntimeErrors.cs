@@ -193,4 +193,20 @@ public static class RuntimeErrors
 
     public static RuntimeError CardRefused(string name, string path, string why) =>
         Runtime($"{path} cannot be used as a card of operator card set '{name}': {why}");
+
+    // Scripted ceremonies and pinned wrapping keys.
+    public static RuntimeError CeremonyFileUnreadable(string path, string why) =>
+        Runtime($"cannot read the ceremony file {path}: {why}");
+
+    public static RuntimeError WrappingKeyNotPinned(string path, string actual, string expected) =>
+        Runtime($"the wrapping key {path} has SHA-256 fingerprint {actual}, not the expected {expected}: " +
+                "it is not the key the provider issued (replaced or from another download); nothing was generated or exported");
+
+    public static RuntimeError CeremonyCheckFailed(int problems) =>
+        Runtime($"the ceremony file has {problems.ToString(CultureInfo.InvariantCulture)} problem(s) (listed above); nothing was generated or exported");
+
+    public static RuntimeError CeremonyExportsFailed(int failed, int notRun) =>
+        Runtime($"{failed.ToString(CultureInfo.InvariantCulture)} export(s) failed" +
+                (notRun > 0 ? $", {notRun.ToString(CultureInfo.InvariantCulture)} not run (give --keep-going to run the rest after a failure)" : "") +
+                "; the others are complete and recorded (see the summary and the minutes)");
 }

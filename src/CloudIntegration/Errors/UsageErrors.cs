@@ -124,4 +124,12 @@ public static class UsageErrors
         Usage(given == 0
             ? "cardset new needs --card-dir DIR: where to write the cards (once for all, or once per card)"
             : $"give --card-dir once (all cards in it) or {cards} times (card i in the i-th), not {given} times");
+
+    // The ceremony file (scripted ceremonies): a file whose shape is wrong is a usage error, with the place.
+    public static UsageError CeremonyFileMalformed(string path, int line, string? field, string what) =>
+        Usage($"ceremony file {path}, line {line.ToString(CultureInfo.InvariantCulture)}" +
+              (field is null ? "" : $", field {field}") + $": {what}");
+
+    public static UsageError ExpectedFingerprintMalformed(string given) =>
+        Usage($"invalid --expect-fingerprint '{Shorten(given)}' (expected the SHA-256 of the wrapping key's SubjectPublicKeyInfo: 64 hex digits, colons allowed)");
 }

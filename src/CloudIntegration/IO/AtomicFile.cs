@@ -19,8 +19,11 @@ public static class AtomicFile
     public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode Readable = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    /// <summary>Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/>, fsynced, and returns its name.</summary>
-    public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
+    /// <summary>
+    /// Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/>, fsynced, and returns its
+    /// name. Inside a <see cref="DurableBatch"/> the batch's next barrier makes it durable instead (unless <paramref name="syncNow"/>).
+    /// </summary>
+    public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool syncNow = false)
     {
         var temp = TempName(path);
         var options = new FileStreamOptions
@@ -35,7 +38,9 @@ public static class AtomicFile
         {
             using var stream = OperatingSystem.IsWindows() && PlatformFiles.IsOwnerOnly(mode) ? WindowsAcl.CreatePrivateFile(temp) : new FileStream(temp, options);
             stream.Write(content);
-            stream.Flush(flushToDisk: true);
+            var batch = syncNow ? null : DurableBatch.Current;
+            stream.Flush(flushToDisk: batch is null);
+            batch?.Touched(DirectoryOf(path));
         }
         catch
         {
@@ -55,7 +60,11 @@ public static class AtomicFile
     public static bool TryPlaceNew(string temp, string path) => PlatformFiles.TryMoveNew(temp, path);
 
     /// <summary>Makes the renames in <paramref name="directory"/> durable; throws when the file system reports that it could not.</summary>
-    public static void SyncDirectory(string directory) => PlatformFiles.SyncDirectory(directory);
+    public static void SyncDirectory(string directory)
+    {
+        if (DurableBatch.Current is { } batch) batch.Touched(directory);
+        else PlatformFiles.SyncDirectory(directory);
+    }
 
     /// <summary>Writes a file atomically, replacing any existing file of that name.</summary>
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
@@ -79,7 +88,8 @@ public static class AtomicFile
     /// </summary>
     public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
-        var temp = Stage(path, content, mode);
+        // Even in a batch: a name that appears must never name an empty or partial file (keys are created this way).
+        var temp = Stage(path, content, mode, syncNow: true);
         bool placed;
         try
         {

@@ -18,8 +18,12 @@ public sealed class AuditTrail(string directory)
     public string Directory { get; } = directory;
     /// <summary>Told when the trail was repaired (an interrupted append resealed), so the operator hears of it.</summary>
     public Action<string> Notice { get; init; } = _ => { };
-    /// <summary>The most lines one append writes (an export of a new key records "generate" and "export" together).</summary>
-    public const int MaxLinesPerAppend = 2;
+    /// <summary>
+    /// The most lines one append writes: an export of a new key records "generate" and "export" together, and a
+    /// ceremony appends its queued exports in batches of at most this many. A crash can leave that many unsealed lines;
+    /// they are resealed only when every one carries a MAC under the audit key, so the count is a bound, not the proof.
+    /// </summary>
+    public const int MaxLinesPerAppend = 256;
     public const string Recover = "recover";
     public string LogPath => Path.Combine(Directory, LogFile);
     public string HeadPath => Path.Combine(Directory, HeadFile);

@@ -27,7 +27,12 @@ public sealed class AuditBatch(Func<IReadOnlyList<AuditEntry>, IReadOnlyList<Aud
         return entries;
     }
 
-    public bool Due => _queued.Count > 0 && DateTime.UtcNow - _lastFlush >= FlushInterval;
+    /// <summary>
+    /// Time to append: a second has passed, or the queue is half of what one append may write (an export queues at
+    /// most two lines, so a batch never exceeds what a crash repair accepts; see AuditTrail.MaxLinesPerAppend).
+    /// </summary>
+    public bool Due => _queued.Count > 0 &&
+                       (DateTime.UtcNow - _lastFlush >= FlushInterval || _queued.Count >= AuditTrail.MaxLinesPerAppend / 2);
 
     /// <summary>Appends everything queued; <see cref="Written"/> then gives each queued entry as written.</summary>
     public void Flush()

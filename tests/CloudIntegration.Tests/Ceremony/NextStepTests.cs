@@ -24,7 +24,7 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
     public static TheoryData<ExportCase> Cases() => [.. ExportCases.All];
 
     static readonly string[] TopLevel =
-        ["key", "provider", "wrapAlgorithm", "wrapping", "wrappingKey", "keyStore", "module", "outputDirectory", "files", "warnings", "nextSteps", "audit"];
+        ["key", "provider", "wrapAlgorithm", "wrapping", "construction", "wrappingKey", "keyStore", "module", "outputDirectory", "files", "warnings", "nextSteps", "audit"];
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -23,6 +23,6 @@ grep -E '^[[:space:]]*(fuzz|tamper|kill test|concurrency test):' "$log" | sed -E
 grep -E "^(Test Run|Total tests|[[:space:]]+(Passed|Failed):)" "$log" | sed -E "s/^[[:space:]]+//" | paste -sd" " - || true
 echo "reliability: $((SECONDS - start)) s"
 if [ "$status" -ne 0 ]; then
-  grep -E '^[[:space:]]*(Failed [A-Za-z]|Error Message)' -A4 "$log" | head -60 >&2
+  grep -E '^[[:space:]]*(Failed [A-Za-z]|Error Message)' -A16 "$log" | head -120 >&2
 fi
 exit "$status"

@@ -7,8 +7,9 @@ using Xunit;
 namespace CloudIntegration.Tests.Cases;
 
 /// <summary>
-/// Plays the provider with openssl: reads the files an export wrote, checks their exact format, decrypts and unwraps
-/// them with the provider's private key, and returns the target key plaintext that the provider would import.
+/// Plays the provider with two implementations we did not write, openssl and Python's cryptography: reads the files an
+/// export wrote, checks their exact format, decrypts and unwraps them with the provider's private key (both must agree
+/// byte for byte), and returns the target key plaintext that the provider would import.
 /// </summary>
 public static class ProviderOracle
 {
@@ -21,13 +22,13 @@ public static class ProviderOracle
             {
                 var blob = File.ReadAllBytes(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
                 Assert.Equal(pair.ModulusBytes, blob.Length);
-                return CheckAes(OpenSsl.Decrypt(pair.PrivatePem, blob, c.Padding));
+                return CheckAes(Decrypt(pair, blob, c.Padding));
             }
             case "google-compute-engine":
             {
                 var text = File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
                 Assert.Equal(StandardBase64Length(pair.ModulusBytes), text.Length);   // 344 for RSA-2048, no newline
-                return CheckAes(OpenSsl.Decrypt(pair.PrivatePem, Convert.FromBase64String(text), c.Padding));
+                return CheckAes(Decrypt(pair, Convert.FromBase64String(text), c.Padding));
             }
             case "google-cloud-key-management":
             {
@@ -55,7 +56,7 @@ public static class ProviderOracle
             {
                 var wrapped = File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
                 var hash = File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-hash"));
-                var secret = CheckAes(OpenSsl.Decrypt(pair.PrivatePem, Convert.FromBase64String(wrapped), c.Padding));
+                var secret = CheckAes(Decrypt(pair, Convert.FromBase64String(wrapped), c.Padding));
                 Assert.Equal(OpenSsl.Sha256Base64(secret), hash);
                 return secret;
             }
@@ -64,7 +65,18 @@ public static class ProviderOracle
         }
     }
 
-    /// <summary>Splits RSA part and KWP part at the modulus length, decrypts the first and unwraps the second.</summary>
+    /// <summary>A direct RSA wrap, decrypted by openssl and by pyca, which must agree.</summary>
+    static byte[] Decrypt(ProviderKeyPair pair, byte[] blob, string padding)
+    {
+        var plaintext = OpenSsl.Decrypt(pair.PrivatePem, blob, padding);
+        Assert.Equal(plaintext, PyCa.Unwrap(pair.PrivatePem, blob, padding, rsaAes: false));
+        return plaintext;
+    }
+
+    /// <summary>
+    /// Splits RSA part and KWP part at the modulus length, decrypts the first and unwraps the second, with openssl and
+    /// with pyca, which must agree.
+    /// </summary>
     public static byte[] UnwrapRsaAes(byte[] blob, ProviderKeyPair pair, string padding)
     {
         Assert.True(blob.Length > pair.ModulusBytes + 16, "the blob is shorter than an RSA block plus a key wrap");
@@ -72,7 +84,9 @@ public static class ProviderOracle
         Assert.Equal(32, ephemeral.Length);                                            // AES-256 ephemeral key
         var kwp = blob[pair.ModulusBytes..];
         Assert.Equal(0, kwp.Length % 8);
-        return OpenSsl.UnwrapKwp(ephemeral, kwp);
+        var plaintext = OpenSsl.UnwrapKwp(ephemeral, kwp);
+        Assert.Equal(plaintext, PyCa.Unwrap(pair.PrivatePem, blob, padding, rsaAes: true));
+        return plaintext;
     }
 
     static byte[] CheckAes(byte[] key)
@@ -89,11 +103,13 @@ public static class ProviderOracle
         var asn1 = Encoding.ASCII.GetString(OpenSsl.Ok(["asn1parse", "-inform", "DER"], der));
         Assert.Contains("INTEGER           :00", asn1);                                // PrivateKeyInfo version 0
         var text = OpenSsl.DescribePrivateKey(der);
+        var pyca = PyCa.Describe(der);
         switch (keyType)
         {
             case "RSA-2048" or "RSA-3072" or "RSA-4096":
                 Assert.Contains("rsaEncryption", asn1);
                 Assert.Contains($"Private-Key: ({keyType[4..]} bit, 2 primes)", text);
+                Assert.Equal($"RSA {keyType[4..]}", pyca);
                 break;
             default:
                 Assert.Contains("id-ecPublicKey", asn1);
@@ -105,6 +121,7 @@ public static class ProviderOracle
                     _ => "secp256k1",
                 };
                 Assert.Contains($":{curve}", asn1);                                     // named curve, not explicit parameters
+                Assert.Equal(curve == "prime256v1" ? "EC secp256r1" : $"EC {curve}", pyca);
                 if (!allowTrailingZeros) Assert.True(HasEmbeddedPublicKey(der), "the ECPrivateKey lacks its [1] publicKey");
                 break;
         }

@@ -6,12 +6,15 @@ namespace CloudIntegration.Native.Pkcs11;
 /// <summary>
 /// A CK_ATTRIBUTE array for C_CreateObject, C_GenerateKey(Pair) or C_FindObjectsInit, built in native memory the
 /// library can read while the call runs. Values are encoded as the standard types them: CK_BBOOL is one byte and
-/// CK_ULONG is nuint-sized (SoftHSM answers CKR_ATTRIBUTE_VALUE_INVALID to anything else). Freed and zeroed on Dispose.
+/// CK_ULONG is the platform's (8 bytes on 64-bit Unix, 4 on Windows; SoftHSM answers CKR_ATTRIBUTE_VALUE_INVALID to
+/// anything else). Freed and zeroed on Dispose.
 /// </summary>
 public sealed unsafe class AttributeTemplate : IDisposable
 {
+    static CkLayout Layout => Pkcs11Module.Layout;
+
     readonly List<(nuint Type, byte[] Value)> _items = [];
-    CK_ATTRIBUTE* _native;
+    byte* _native;
     byte* _values;
     nuint _valuesLength;
 
@@ -21,8 +24,8 @@ public sealed unsafe class AttributeTemplate : IDisposable
 
     public AttributeTemplate Ulong(nuint type, nuint value)
     {
-        var bytes = new byte[sizeof(nuint)];
-        MemoryMarshal.Write(bytes, in value);
+        var bytes = new byte[Layout.UlongSize];
+        fixed (byte* p = bytes) Layout.WriteUlong(p, value);
         return Bytes(type, bytes);
     }
 
@@ -36,7 +39,7 @@ public sealed unsafe class AttributeTemplate : IDisposable
     }
 
     /// <summary>The array as the library sees it; valid until Dispose.</summary>
-    internal CK_ATTRIBUTE* Native
+    internal byte* Native
     {
         get
         {
@@ -49,13 +52,17 @@ public sealed unsafe class AttributeTemplate : IDisposable
     {
         _valuesLength = (nuint)_items.Sum(i => i.Value.Length);
         _values = (byte*)NativeMemory.AllocZeroed(Math.Max((nuint)1, _valuesLength));
-        _native = (CK_ATTRIBUTE*)NativeMemory.AllocZeroed((nuint)Math.Max(1, _items.Count), (nuint)sizeof(CK_ATTRIBUTE));
+        var size = Layout.SizeOf(CK_ATTRIBUTE.Struct);
+        _native = (byte*)NativeMemory.AllocZeroed((nuint)Math.Max(1, _items.Count), (nuint)size);
         var offset = 0;
         for (var i = 0; i < _items.Count; i++)
         {
             var (type, value) = _items[i];
             value.CopyTo(new Span<byte>(_values + offset, value.Length));
-            _native[i] = new CK_ATTRIBUTE { type = type, pValue = _values + offset, ulValueLen = (nuint)value.Length };
+            var attribute = _native + i * size;
+            Layout.Write(attribute, CK_ATTRIBUTE.type, type);
+            Layout.Write(attribute, CK_ATTRIBUTE.pValue, _values + offset);
+            Layout.Write(attribute, CK_ATTRIBUTE.ulValueLen, (nuint)value.Length);
             offset += value.Length;
         }
     }
@@ -79,7 +86,8 @@ public sealed unsafe class AttributeTemplate : IDisposable
 
 /// <summary>
 /// A mechanism and its parameters, described in managed form so that it can be named in messages; the native
-/// CK_MECHANISM (and its parameter structure) is built on the caller's stack for the duration of one call.
+/// CK_MECHANISM (and its parameter structures) is built in a caller's stack buffer of <see cref="NativeSize"/> bytes
+/// for the duration of one call.
 /// </summary>
 public sealed record Mechanism(nuint Type, nuint OaepHash = 0, nuint OaepMgf = 0, nuint AesKeyBits = 0)
 {
@@ -100,19 +108,38 @@ public sealed record Mechanism(nuint Type, nuint OaepHash = 0, nuint OaepMgf = 0
 
     public override string ToString() => Describe();
 
-    /// <summary>Fills the caller's stack structures and returns the CK_MECHANISM pointing at them.</summary>
-    internal unsafe CK_MECHANISM ToNative(CK_RSA_PKCS_OAEP_PARAMS* oaep, CK_RSA_AES_KEY_WRAP_PARAMS* rsaAes)
+    /// <summary>Bytes for a CK_MECHANISM followed by the parameter structures it may point at.</summary>
+    internal static int NativeSize(CkLayout layout) =>
+        layout.SizeOf(CK_MECHANISM.Struct) + layout.SizeOf(CK_RSA_PKCS_OAEP_PARAMS.Struct) + layout.SizeOf(CK_RSA_AES_KEY_WRAP_PARAMS.Struct);
+
+    /// <summary>Fills the caller's buffer of <see cref="NativeSize"/> bytes and returns the CK_MECHANISM at its start.</summary>
+    internal unsafe byte* ToNative(CkLayout layout, byte* buffer)
     {
-        *oaep = new CK_RSA_PKCS_OAEP_PARAMS { hashAlg = OaepHash, mgf = OaepMgf, source = CKZ.DATA_SPECIFIED };
+        new Span<byte>(buffer, NativeSize(layout)).Clear();
+        var mechanism = buffer;
+        var oaep = mechanism + layout.SizeOf(CK_MECHANISM.Struct);
+        var rsaAes = oaep + layout.SizeOf(CK_RSA_PKCS_OAEP_PARAMS.Struct);
+        layout.Write(mechanism, CK_MECHANISM.mechanism, Type);
+        layout.Write(oaep, CK_RSA_PKCS_OAEP_PARAMS.hashAlg, OaepHash);
+        layout.Write(oaep, CK_RSA_PKCS_OAEP_PARAMS.mgf, OaepMgf);
+        layout.Write(oaep, CK_RSA_PKCS_OAEP_PARAMS.source, CKZ.DATA_SPECIFIED);
         switch (Type)
         {
             case CKM.RSA_PKCS_OAEP:
-                return new CK_MECHANISM { mechanism = Type, pParameter = oaep, ulParameterLen = (nuint)sizeof(CK_RSA_PKCS_OAEP_PARAMS) };
+                Parameter(layout, mechanism, oaep, CK_RSA_PKCS_OAEP_PARAMS.Struct);
+                break;
             case CKM.RSA_AES_KEY_WRAP:
-                *rsaAes = new CK_RSA_AES_KEY_WRAP_PARAMS { ulAESKeyBits = AesKeyBits, pOAEPParams = oaep };
-                return new CK_MECHANISM { mechanism = Type, pParameter = rsaAes, ulParameterLen = (nuint)sizeof(CK_RSA_AES_KEY_WRAP_PARAMS) };
-            default:
-                return new CK_MECHANISM { mechanism = Type };
+                layout.Write(rsaAes, CK_RSA_AES_KEY_WRAP_PARAMS.ulAESKeyBits, AesKeyBits);
+                layout.Write(rsaAes, CK_RSA_AES_KEY_WRAP_PARAMS.pOAEPParams, oaep);
+                Parameter(layout, mechanism, rsaAes, CK_RSA_AES_KEY_WRAP_PARAMS.Struct);
+                break;
         }
+        return mechanism;
+    }
+
+    static unsafe void Parameter(CkLayout layout, byte* mechanism, byte* parameter, CkStruct structure)
+    {
+        layout.Write(mechanism, CK_MECHANISM.pParameter, parameter);
+        layout.Write(mechanism, CK_MECHANISM.ulParameterLen, (nuint)layout.SizeOf(structure));
     }
 }

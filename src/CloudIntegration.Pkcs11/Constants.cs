@@ -161,10 +161,3 @@ public static class CKF
     // CK_C_INITIALIZE_ARGS.flags
     public const nuint OS_LOCKING_OK = 0x2;
 }
-
-/// <summary>Special values of CK_ULONG fields.</summary>
-public static class CK
-{
-    /// <summary>What C_GetAttributeValue leaves in ulValueLen for an attribute it cannot return.</summary>
-    public static readonly nuint UNAVAILABLE_INFORMATION = nuint.MaxValue;
-}

@@ -23,17 +23,32 @@ public sealed unsafe class Pkcs11Module : IDisposable
 
     public string LibraryPath { get; }
 
+    /// <summary>How this platform's Cryptoki headers lay out CK_ULONG and the structures.</summary>
+    internal static CkLayout Layout => CkLayout.Current;
+
+    /// <summary>The library's functions, copied out of its own list (see <see cref="CK_FUNCTION_LIST"/>).</summary>
     internal CK_FUNCTION_LIST* Functions => _disposed ? throw new ObjectDisposedException(nameof(Pkcs11Module)) : _functions;
 
-    /// <summary>Loads the library, fetches its function list and calls C_Initialize.</summary>
+    /// <summary>
+    /// Loads the library, fetches its function list and calls C_Initialize. On Windows a bare file name
+    /// (<c>cknfast.dll</c>, <c>cryptoki.dll</c>, <c>softhsm2-x64.dll</c>) that is not in the current directory is
+    /// found as Windows finds DLLs (the tool's directory, System32, then PATH), which is where vendors' installers put
+    /// them or their directory; elsewhere the library is a path.
+    /// </summary>
     public static Pkcs11Module Load(string path)
     {
         if (Directory.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NotLoadable, "it is a directory");
-        if (!File.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "no such file");
+        var bySearch = !File.Exists(path) && LoadsByName(path);
+        if (!File.Exists(path) && !bySearch) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "no such file");
         IntPtr handle;
         try
         {
-            handle = NativeLibrary.Load(path);
+            handle = bySearch ? NativeLibrary.Load(path, typeof(Pkcs11Module).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.UseDllDirectoryForDependencies)
+                              : NativeLibrary.Load(path);
+        }
+        catch (DllNotFoundException) when (bySearch)
+        {
+            throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "not found next to the tool, in System32 or on PATH");
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
@@ -45,19 +60,29 @@ public sealed unsafe class Pkcs11Module : IDisposable
             NativeLibrary.Free(handle);
             throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NoFunctionList, "it does not export C_GetFunctionList");
         }
-        CK_FUNCTION_LIST* functions = null;
-        Pkcs11Exception.Check(((delegate* unmanaged<CK_FUNCTION_LIST**, nuint>)getFunctionList)(&functions), "C_GetFunctionList");
-        if (functions is null || functions->C_Initialize is null)
+        byte* list = null;
+        Pkcs11Exception.Check(((delegate* unmanaged[Cdecl]<byte**, uint>)getFunctionList)(&list), "C_GetFunctionList");
+        if (list is null) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NoFunctionList, "C_GetFunctionList returned no function list");
+        // A copy that lives as long as the process, like the library itself (see Dispose).
+        var functions = (CK_FUNCTION_LIST*)NativeMemory.Alloc((nuint)sizeof(CK_FUNCTION_LIST));
+        *functions = CK_FUNCTION_LIST.CopyFrom(list, Layout);
+        if (functions->C_Initialize is null)
         {
             throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NoFunctionList, "C_GetFunctionList returned no function list");
         }
         // OS locking: the runtime owns threads the tool does not control, so let the library use native mutexes.
-        var args = new CK_C_INITIALIZE_ARGS { flags = CKF.OS_LOCKING_OK };
-        var rv = functions->C_Initialize(&args);
+        var args = stackalloc byte[Layout.SizeOf(CK_C_INITIALIZE_ARGS.Struct)];
+        new Span<byte>(args, Layout.SizeOf(CK_C_INITIALIZE_ARGS.Struct)).Clear();
+        Layout.Write(args, CK_C_INITIALIZE_ARGS.flags, CKF.OS_LOCKING_OK);
+        var rv = functions->C_Initialize(args);
         if (rv != CKR.OK && rv != CKR.CRYPTOKI_ALREADY_INITIALIZED) throw new Pkcs11Exception("C_Initialize", rv);
         // Only the code that initialized the library finalizes it; the library itself stays loaded (see Dispose).
         return new Pkcs11Module(path, functions, finalizeOnDispose: rv == CKR.OK);
     }
+
+    /// <summary>A bare DLL name on Windows, for the system's DLL search; anything with a directory stays a path.</summary>
+    static bool LoadsByName(string path) =>
+        OperatingSystem.IsWindows() && path.Length > 0 && Path.GetFileName(path) == path && path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>dlopen's own words (e.g. "invalid ELF header") without the runtime's long preamble.</summary>
     static string LoaderReason(string path, string message)
@@ -69,10 +94,11 @@ public sealed unsafe class Pkcs11Module : IDisposable
 
     public LibraryInfo GetInfo()
     {
-        CK_INFO info;
-        Pkcs11Exception.Check(Functions->C_GetInfo(&info), "C_GetInfo");
-        return new LibraryInfo(info.cryptokiVersion.ToString(), Text.Field(info.manufacturerID, 32),
-                               Text.Field(info.libraryDescription, 32), info.libraryVersion);
+        var info = stackalloc byte[Layout.SizeOf(CK_INFO.Struct)];
+        Pkcs11Exception.Check(Functions->C_GetInfo(info), "C_GetInfo");
+        return new LibraryInfo(CK_VERSION.From(Layout.Bytes(info, CK_INFO.cryptokiVersion)).ToString(),
+                               Text.Field(Layout.Bytes(info, CK_INFO.manufacturerID)), Text.Field(Layout.Bytes(info, CK_INFO.libraryDescription)),
+                               CK_VERSION.From(Layout.Bytes(info, CK_INFO.libraryVersion)));
     }
 
     /// <summary>Slot IDs in the library's order. They are arbitrary numbers (SoftHSM derives them from the serial).</summary>
@@ -81,17 +107,20 @@ public sealed unsafe class Pkcs11Module : IDisposable
 
     public SlotInfo GetSlotInfo(nuint slot)
     {
-        CK_SLOT_INFO info;
-        Pkcs11Exception.Check(Functions->C_GetSlotInfo(slot, &info), "C_GetSlotInfo");
-        return new SlotInfo(slot, Text.Field(info.slotDescription, 64), Text.Field(info.manufacturerID, 32), info.flags);
+        var info = stackalloc byte[Layout.SizeOf(CK_SLOT_INFO.Struct)];
+        Pkcs11Exception.Check(Functions->C_GetSlotInfo(slot, info), "C_GetSlotInfo");
+        return new SlotInfo(slot, Text.Field(Layout.Bytes(info, CK_SLOT_INFO.slotDescription)),
+                            Text.Field(Layout.Bytes(info, CK_SLOT_INFO.manufacturerID)), Layout.Read(info, CK_SLOT_INFO.flags));
     }
 
     public TokenInfo GetTokenInfo(nuint slot)
     {
-        CK_TOKEN_INFO info;
-        Pkcs11Exception.Check(Functions->C_GetTokenInfo(slot, &info), "C_GetTokenInfo");
-        return new TokenInfo(slot, Text.Field(info.label, 32), Text.Field(info.manufacturerID, 32), Text.Field(info.model, 16),
-                             Text.Field(info.serialNumber, 16), info.flags, info.hardwareVersion, info.firmwareVersion);
+        var info = stackalloc byte[Layout.SizeOf(CK_TOKEN_INFO.Struct)];
+        Pkcs11Exception.Check(Functions->C_GetTokenInfo(slot, info), "C_GetTokenInfo");
+        return new TokenInfo(slot, Text.Field(Layout.Bytes(info, CK_TOKEN_INFO.label)), Text.Field(Layout.Bytes(info, CK_TOKEN_INFO.manufacturerID)),
+                             Text.Field(Layout.Bytes(info, CK_TOKEN_INFO.model)), Text.Field(Layout.Bytes(info, CK_TOKEN_INFO.serialNumber)),
+                             Layout.Read(info, CK_TOKEN_INFO.flags), CK_VERSION.From(Layout.Bytes(info, CK_TOKEN_INFO.hardwareVersion)),
+                             CK_VERSION.From(Layout.Bytes(info, CK_TOKEN_INFO.firmwareVersion)));
     }
 
     public IReadOnlyList<nuint> GetMechanisms(nuint slot) =>
@@ -100,11 +129,12 @@ public sealed unsafe class Pkcs11Module : IDisposable
     /// <summary>The mechanism's sizes and flags, or null when the token does not have it (CKR_MECHANISM_INVALID).</summary>
     public MechanismInfo? GetMechanismInfo(nuint slot, nuint mechanism)
     {
-        CK_MECHANISM_INFO info;
-        var rv = Functions->C_GetMechanismInfo(slot, mechanism, &info);
+        var info = stackalloc byte[Layout.SizeOf(CK_MECHANISM_INFO.Struct)];
+        var rv = Functions->C_GetMechanismInfo(slot, mechanism, info);
         if (rv == CKR.MECHANISM_INVALID) return null;
         Pkcs11Exception.Check(rv, "C_GetMechanismInfo", CKM.Name(mechanism));
-        return new MechanismInfo(mechanism, info.ulMinKeySize, info.ulMaxKeySize, info.flags);
+        return new MechanismInfo(mechanism, Layout.Read(info, CK_MECHANISM_INFO.ulMinKeySize), Layout.Read(info, CK_MECHANISM_INFO.ulMaxKeySize),
+                                 Layout.Read(info, CK_MECHANISM_INFO.flags));
     }
 
     /// <summary>A serial read-write session: the tool creates token objects and session keys.</summary>
@@ -115,7 +145,7 @@ public sealed unsafe class Pkcs11Module : IDisposable
         return new Pkcs11Session(this, handle);
     }
 
-    delegate nuint ListCall(nuint* list, nuint* count);
+    delegate uint ListCall(byte* list, nuint* count);
 
     /// <summary>The two-call idiom: ask for the count, then fill; repeat if the list grew in between.</summary>
     static IReadOnlyList<nuint> ReadList(ListCall call, string function)
@@ -124,15 +154,17 @@ public sealed unsafe class Pkcs11Module : IDisposable
         {
             nuint count = 0;
             Pkcs11Exception.Check(call(null, &count), function);
-            var items = new nuint[(int)count];
-            if (count == 0) return items;
-            fixed (nuint* list = items)
+            if (count == 0) return [];
+            var list = new byte[(int)count * Layout.UlongSize];
+            fixed (byte* p = list)
             {
-                var rv = call(list, &count);
+                var rv = call(p, &count);
                 if (rv == CKR.BUFFER_TOO_SMALL && attempt < 3) continue;
                 Pkcs11Exception.Check(rv, function);
+                var items = new nuint[(int)count];
+                for (var i = 0; i < items.Length; i++) items[i] = Layout.ReadUlong(p, i);
+                return items;
             }
-            return items[..(int)count];
         }
     }
 

@@ -19,6 +19,8 @@ public sealed unsafe class Pkcs11Session : IDisposable
         _handle = handle;
     }
 
+    static CkLayout Layout => Pkcs11Module.Layout;
+
     CK_FUNCTION_LIST* F => _closed ? throw new ObjectDisposedException(nameof(Pkcs11Session)) : _module.Functions;
 
     /// <summary>Logs the user in. Login state is per token and process, so "already logged in" is success.</summary>
@@ -44,13 +46,13 @@ public sealed unsafe class Pkcs11Session : IDisposable
         var found = new List<nuint>();
         try
         {
-            var batch = stackalloc nuint[32];
+            var batch = stackalloc byte[32 * Layout.UlongSize];
             while (true)
             {
                 nuint count = 0;
                 Pkcs11Exception.Check(F->C_FindObjects(_handle, batch, 32, &count), "C_FindObjects");
                 if (count == 0) break;
-                for (nuint i = 0; i < count; i++) found.Add(batch[i]);
+                for (var i = 0; i < (int)count; i++) found.Add(Layout.ReadUlong(batch, i));
             }
         }
         finally
@@ -67,24 +69,30 @@ public sealed unsafe class Pkcs11Session : IDisposable
     /// </summary>
     public byte[]? GetAttribute(nuint handle, nuint type)
     {
-        var attribute = new CK_ATTRIBUTE { type = type };
-        var rv = F->C_GetAttributeValue(_handle, handle, &attribute, 1);
-        if (rv is CKR.ATTRIBUTE_SENSITIVE or CKR.ATTRIBUTE_TYPE_INVALID || attribute.ulValueLen == CK.UNAVAILABLE_INFORMATION) return null;
+        var attribute = stackalloc byte[Layout.SizeOf(CK_ATTRIBUTE.Struct)];
+        new Span<byte>(attribute, Layout.SizeOf(CK_ATTRIBUTE.Struct)).Clear();
+        Layout.Write(attribute, CK_ATTRIBUTE.type, type);
+        nuint rv = F->C_GetAttributeValue(_handle, handle, attribute, 1);
+        var length = Layout.Read(attribute, CK_ATTRIBUTE.ulValueLen);
+        if (rv is CKR.ATTRIBUTE_SENSITIVE or CKR.ATTRIBUTE_TYPE_INVALID || length == Layout.UlongMax) return null;
         Pkcs11Exception.Check(rv, "C_GetAttributeValue");
-        var value = new byte[(int)attribute.ulValueLen];
+        var value = new byte[(int)length];
         fixed (byte* p = value)
         {
-            attribute.pValue = p;
-            rv = F->C_GetAttributeValue(_handle, handle, &attribute, 1);
+            Layout.Write(attribute, CK_ATTRIBUTE.pValue, p);
+            rv = F->C_GetAttributeValue(_handle, handle, attribute, 1);
             if (rv is CKR.ATTRIBUTE_SENSITIVE or CKR.ATTRIBUTE_TYPE_INVALID) return null;
             Pkcs11Exception.Check(rv, "C_GetAttributeValue");
         }
-        return value[..(int)attribute.ulValueLen];
+        return value[..(int)Layout.Read(attribute, CK_ATTRIBUTE.ulValueLen)];
     }
 
     /// <summary>A CK_ULONG attribute (class, key type, lengths), or null when it cannot be read.</summary>
-    public nuint? GetUlong(nuint handle, nuint type) =>
-        GetAttribute(handle, type) is { } value && value.Length == sizeof(nuint) ? MemoryMarshal.Read<nuint>(value) : null;
+    public nuint? GetUlong(nuint handle, nuint type)
+    {
+        if (GetAttribute(handle, type) is not { } value || value.Length != Layout.UlongSize) return null;
+        fixed (byte* p = value) return Layout.ReadUlong(p);
+    }
 
     public nuint CreateObject(AttributeTemplate template)
     {
@@ -98,22 +106,20 @@ public sealed unsafe class Pkcs11Session : IDisposable
 
     public nuint GenerateKey(Mechanism mechanism, AttributeTemplate template)
     {
-        CK_RSA_PKCS_OAEP_PARAMS oaep;
-        CK_RSA_AES_KEY_WRAP_PARAMS rsaAes;
-        var mech = mechanism.ToNative(&oaep, &rsaAes);
+        var buffer = stackalloc byte[Mechanism.NativeSize(Layout)];
+        var mech = mechanism.ToNative(Layout, buffer);
         nuint handle;
-        Pkcs11Exception.Check(F->C_GenerateKey(_handle, &mech, template.Native, (nuint)template.Count, &handle),
+        Pkcs11Exception.Check(F->C_GenerateKey(_handle, mech, template.Native, (nuint)template.Count, &handle),
                               "C_GenerateKey", mechanism.Describe());
         return handle;
     }
 
     public (nuint Public, nuint Private) GenerateKeyPair(Mechanism mechanism, AttributeTemplate publicTemplate, AttributeTemplate privateTemplate)
     {
-        CK_RSA_PKCS_OAEP_PARAMS oaep;
-        CK_RSA_AES_KEY_WRAP_PARAMS rsaAes;
-        var mech = mechanism.ToNative(&oaep, &rsaAes);
+        var buffer = stackalloc byte[Mechanism.NativeSize(Layout)];
+        var mech = mechanism.ToNative(Layout, buffer);
         nuint publicKey, privateKey;
-        Pkcs11Exception.Check(F->C_GenerateKeyPair(_handle, &mech, publicTemplate.Native, (nuint)publicTemplate.Count,
+        Pkcs11Exception.Check(F->C_GenerateKeyPair(_handle, mech, publicTemplate.Native, (nuint)publicTemplate.Count,
                                                    privateTemplate.Native, (nuint)privateTemplate.Count, &publicKey, &privateKey),
                               "C_GenerateKeyPair", mechanism.Describe());
         return (publicKey, privateKey);
@@ -122,17 +128,16 @@ public sealed unsafe class Pkcs11Session : IDisposable
     /// <summary>C_WrapKey: the token encrypts <paramref name="key"/> under <paramref name="wrappingKey"/>; only ciphertext comes out.</summary>
     public byte[] WrapKey(Mechanism mechanism, nuint wrappingKey, nuint key)
     {
-        CK_RSA_PKCS_OAEP_PARAMS oaep;
-        CK_RSA_AES_KEY_WRAP_PARAMS rsaAes;
-        var mech = mechanism.ToNative(&oaep, &rsaAes);
+        var buffer = stackalloc byte[Mechanism.NativeSize(Layout)];
+        var mech = mechanism.ToNative(Layout, buffer);
         nuint length = 0;
-        Pkcs11Exception.Check(F->C_WrapKey(_handle, &mech, wrappingKey, key, null, &length), "C_WrapKey", mechanism.Describe());
+        Pkcs11Exception.Check(F->C_WrapKey(_handle, mech, wrappingKey, key, null, &length), "C_WrapKey", mechanism.Describe());
         for (var attempt = 0; ; attempt++)
         {
             var wrapped = new byte[(int)length];
             fixed (byte* p = wrapped)
             {
-                var rv = F->C_WrapKey(_handle, &mech, wrappingKey, key, p, &length);
+                var rv = F->C_WrapKey(_handle, mech, wrappingKey, key, p, &length);
                 if (rv == CKR.BUFFER_TOO_SMALL && attempt < 2) continue;
                 Pkcs11Exception.Check(rv, "C_WrapKey", mechanism.Describe());
             }
@@ -143,10 +148,9 @@ public sealed unsafe class Pkcs11Session : IDisposable
     /// <summary>The digest of a key's value, computed in the token (C_DigestInit, C_DigestKey, C_DigestFinal).</summary>
     public byte[] DigestKey(Mechanism mechanism, nuint key)
     {
-        CK_RSA_PKCS_OAEP_PARAMS oaep;
-        CK_RSA_AES_KEY_WRAP_PARAMS rsaAes;
-        var mech = mechanism.ToNative(&oaep, &rsaAes);
-        Pkcs11Exception.Check(F->C_DigestInit(_handle, &mech), "C_DigestInit", mechanism.Describe());
+        var buffer = stackalloc byte[Mechanism.NativeSize(Layout)];
+        var mech = mechanism.ToNative(Layout, buffer);
+        Pkcs11Exception.Check(F->C_DigestInit(_handle, mech), "C_DigestInit", mechanism.Describe());
         Span<byte> digest = stackalloc byte[64];
         nuint length = 64;
         var rv = F->C_DigestKey(_handle, key);

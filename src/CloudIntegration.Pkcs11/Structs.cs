@@ -3,13 +3,10 @@ using System.Text;
 
 namespace CloudIntegration.Native.Pkcs11;
 
-// The C structures the tool passes to or reads from a PKCS#11 library, laid out as pkcs11t.h does on Linux and macOS:
-// CK_ULONG is the C `unsigned long`, 8 bytes on 64-bit Unix (LP64), hence nuint; structures use natural alignment.
-//
-// Windows differs on both counts: `unsigned long` is 4 bytes there (LLP64) and the Cryptoki headers wrap everything in
-// #pragma pack(push, cryptoki, 1). A Windows port would need CK_ULONG = uint and Pack = 1 on every struct below; the
-// sizes asserted in the tests (e.g. CK_ATTRIBUTE = 24, CK_RSA_PKCS_OAEP_PARAMS = 40) are the 64-bit Unix ones, and a
-// wrong layout shows up as CKR_ARGUMENTS_BAD or CKR_ATTRIBUTE_VALUE_INVALID rather than as a crash, so check them first.
+// The C structures the tool passes to or reads from a PKCS#11 library, described once in pkcs11t.h's order; CkLayout
+// (Layout.cs) places them as Unix (CK_ULONG = unsigned long, natural alignment) or Windows (CK_ULONG 4 bytes, pack 1)
+// lays them out. Code builds them in native buffers of CkLayout.SizeOf bytes and touches fields only through the
+// layout, so one code path serves both platforms. To add a structure, follow the pattern below (see CkStruct).
 
 [StructLayout(LayoutKind.Sequential)]
 public struct CK_VERSION
@@ -17,102 +14,78 @@ public struct CK_VERSION
     public byte major;
     public byte minor;
 
+    internal static CK_VERSION From(ReadOnlySpan<byte> field) => new() { major = field[0], minor = field[1] };
+
     public override readonly string ToString() => $"{major}.{minor}";
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_INFO
+public static class CK_INFO
 {
-    public CK_VERSION cryptokiVersion;
-    public fixed byte manufacturerID[32];
-    public nuint flags;
-    public fixed byte libraryDescription[32];
-    public CK_VERSION libraryVersion;
+    public static readonly CkField cryptokiVersion = CkField.Version(), manufacturerID = CkField.Bytes(32),
+                                   flags = CkField.Ulong(), libraryDescription = CkField.Bytes(32),
+                                   libraryVersion = CkField.Version();
+    public static readonly CkStruct Struct = new(nameof(CK_INFO), cryptokiVersion, manufacturerID, flags, libraryDescription, libraryVersion);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_SLOT_INFO
+public static class CK_SLOT_INFO
 {
-    public fixed byte slotDescription[64];
-    public fixed byte manufacturerID[32];
-    public nuint flags;
-    public CK_VERSION hardwareVersion;
-    public CK_VERSION firmwareVersion;
+    public static readonly CkField slotDescription = CkField.Bytes(64), manufacturerID = CkField.Bytes(32), flags = CkField.Ulong(),
+                                   hardwareVersion = CkField.Version(), firmwareVersion = CkField.Version();
+    public static readonly CkStruct Struct = new(nameof(CK_SLOT_INFO), slotDescription, manufacturerID, flags, hardwareVersion, firmwareVersion);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_TOKEN_INFO
+public static class CK_TOKEN_INFO
 {
-    public fixed byte label[32];
-    public fixed byte manufacturerID[32];
-    public fixed byte model[16];
-    public fixed byte serialNumber[16];
-    public nuint flags;
-    public nuint ulMaxSessionCount;
-    public nuint ulSessionCount;
-    public nuint ulMaxRwSessionCount;
-    public nuint ulRwSessionCount;
-    public nuint ulMaxPinLen;
-    public nuint ulMinPinLen;
-    public nuint ulTotalPublicMemory;
-    public nuint ulFreePublicMemory;
-    public nuint ulTotalPrivateMemory;
-    public nuint ulFreePrivateMemory;
-    public CK_VERSION hardwareVersion;
-    public CK_VERSION firmwareVersion;
-    public fixed byte utcTime[16];
+    public static readonly CkField label = CkField.Bytes(32), manufacturerID = CkField.Bytes(32), model = CkField.Bytes(16),
+                                   serialNumber = CkField.Bytes(16), flags = CkField.Ulong(),
+                                   ulMaxSessionCount = CkField.Ulong(), ulSessionCount = CkField.Ulong(),
+                                   ulMaxRwSessionCount = CkField.Ulong(), ulRwSessionCount = CkField.Ulong(),
+                                   ulMaxPinLen = CkField.Ulong(), ulMinPinLen = CkField.Ulong(),
+                                   ulTotalPublicMemory = CkField.Ulong(), ulFreePublicMemory = CkField.Ulong(),
+                                   ulTotalPrivateMemory = CkField.Ulong(), ulFreePrivateMemory = CkField.Ulong(),
+                                   hardwareVersion = CkField.Version(), firmwareVersion = CkField.Version(),
+                                   utcTime = CkField.Bytes(16);
+    public static readonly CkStruct Struct = new(nameof(CK_TOKEN_INFO), label, manufacturerID, model, serialNumber, flags,
+        ulMaxSessionCount, ulSessionCount, ulMaxRwSessionCount, ulRwSessionCount, ulMaxPinLen, ulMinPinLen,
+        ulTotalPublicMemory, ulFreePublicMemory, ulTotalPrivateMemory, ulFreePrivateMemory, hardwareVersion, firmwareVersion, utcTime);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public struct CK_MECHANISM_INFO
+public static class CK_MECHANISM_INFO
 {
-    public nuint ulMinKeySize;
-    public nuint ulMaxKeySize;
-    public nuint flags;
+    public static readonly CkField ulMinKeySize = CkField.Ulong(), ulMaxKeySize = CkField.Ulong(), flags = CkField.Ulong();
+    public static readonly CkStruct Struct = new(nameof(CK_MECHANISM_INFO), ulMinKeySize, ulMaxKeySize, flags);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_ATTRIBUTE
+public static class CK_ATTRIBUTE
 {
-    public nuint type;
-    public void* pValue;
-    public nuint ulValueLen;
+    public static readonly CkField type = CkField.Ulong(), pValue = CkField.Pointer(), ulValueLen = CkField.Ulong();
+    public static readonly CkStruct Struct = new(nameof(CK_ATTRIBUTE), type, pValue, ulValueLen);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_MECHANISM
+public static class CK_MECHANISM
 {
-    public nuint mechanism;
-    public void* pParameter;
-    public nuint ulParameterLen;
+    public static readonly CkField mechanism = CkField.Ulong(), pParameter = CkField.Pointer(), ulParameterLen = CkField.Ulong();
+    public static readonly CkStruct Struct = new(nameof(CK_MECHANISM), mechanism, pParameter, ulParameterLen);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_RSA_PKCS_OAEP_PARAMS
+public static class CK_RSA_PKCS_OAEP_PARAMS
 {
-    public nuint hashAlg;
-    public nuint mgf;
-    public nuint source;
-    public void* pSourceData;
-    public nuint ulSourceDataLen;
+    public static readonly CkField hashAlg = CkField.Ulong(), mgf = CkField.Ulong(), source = CkField.Ulong(),
+                                   pSourceData = CkField.Pointer(), ulSourceDataLen = CkField.Ulong();
+    public static readonly CkStruct Struct = new(nameof(CK_RSA_PKCS_OAEP_PARAMS), hashAlg, mgf, source, pSourceData, ulSourceDataLen);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_RSA_AES_KEY_WRAP_PARAMS
+public static class CK_RSA_AES_KEY_WRAP_PARAMS
 {
-    public nuint ulAESKeyBits;
-    public CK_RSA_PKCS_OAEP_PARAMS* pOAEPParams;
+    public static readonly CkField ulAESKeyBits = CkField.Ulong(), pOAEPParams = CkField.Pointer();
+    public static readonly CkStruct Struct = new(nameof(CK_RSA_AES_KEY_WRAP_PARAMS), ulAESKeyBits, pOAEPParams);
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public unsafe struct CK_C_INITIALIZE_ARGS
+public static class CK_C_INITIALIZE_ARGS
 {
-    public void* CreateMutex;
-    public void* DestroyMutex;
-    public void* LockMutex;
-    public void* UnlockMutex;
-    public nuint flags;
-    public void* pReserved;
+    public static readonly CkField CreateMutex = CkField.Pointer(), DestroyMutex = CkField.Pointer(), LockMutex = CkField.Pointer(),
+                                   UnlockMutex = CkField.Pointer(), flags = CkField.Ulong(), pReserved = CkField.Pointer();
+    public static readonly CkStruct Struct = new(nameof(CK_C_INITIALIZE_ARGS), CreateMutex, DestroyMutex, LockMutex, UnlockMutex, flags, pReserved);
 }
 
 /// <summary>The library as C_GetInfo describes it.</summary>
@@ -139,6 +112,5 @@ public sealed record MechanismInfo(nuint Mechanism, nuint MinKeySize, nuint MaxK
 static class Text
 {
     /// <summary>Cryptoki text fields are UTF-8, padded with blanks and never NUL-terminated (some libraries pad with NULs).</summary>
-    public static unsafe string Field(byte* field, int length) =>
-        Encoding.UTF8.GetString(new ReadOnlySpan<byte>(field, length)).TrimEnd(' ', '\0');
+    public static string Field(ReadOnlySpan<byte> field) => Encoding.UTF8.GetString(field).TrimEnd(' ', '\0');
 }

@@ -5,42 +5,10 @@ using Xunit;
 namespace CloudIntegration.Tests;
 
 /// <summary>
-/// The binding's structures against the 64-bit Unix ABI measured with gcc and p11-kit's pkcs11.h, and the library
-/// loading errors that need no token. A wrong layout does not crash: the token answers CKR_ARGUMENTS_BAD or
-/// CKR_ATTRIBUTE_VALUE_INVALID, which is why the sizes are pinned here.
+/// The binding's messages and the library loading errors that need no token (the structures' layouts: Pkcs11LayoutTests).
 /// </summary>
-public sealed unsafe class Pkcs11BindingTests
+public sealed class Pkcs11BindingTests
 {
-    [Fact]
-    public void Structures_have_the_cryptoki_layout_of_64_bit_unix()
-    {
-        Assert.Equal(8, sizeof(nuint));
-        Assert.Equal(24, sizeof(CK_ATTRIBUTE));
-        Assert.Equal(24, sizeof(CK_MECHANISM));
-        Assert.Equal(40, sizeof(CK_RSA_PKCS_OAEP_PARAMS));
-        Assert.Equal(16, sizeof(CK_RSA_AES_KEY_WRAP_PARAMS));
-        Assert.Equal(24, sizeof(CK_MECHANISM_INFO));
-        Assert.Equal(48, sizeof(CK_C_INITIALIZE_ARGS));
-        Assert.Equal(88, sizeof(CK_INFO));
-        Assert.Equal(112, sizeof(CK_SLOT_INFO));
-        Assert.Equal(208, sizeof(CK_TOKEN_INFO));
-        Assert.Equal(552, sizeof(CK_FUNCTION_LIST));
-
-        CK_INFO info;
-        Assert.Equal(40, (byte*)&info.flags - (byte*)&info);
-        Assert.Equal(80, (byte*)&info.libraryVersion - (byte*)&info);
-        CK_TOKEN_INFO token;
-        Assert.Equal(96, (byte*)&token.flags - (byte*)&token);
-        Assert.Equal(136, (byte*)&token.ulMaxPinLen - (byte*)&token);
-        Assert.Equal(184, (byte*)&token.hardwareVersion - (byte*)&token);
-        CK_SLOT_INFO slot;
-        Assert.Equal(96, (byte*)&slot.flags - (byte*)&slot);
-        CK_FUNCTION_LIST list;
-        Assert.Equal(8, (byte*)&list.C_Initialize - (byte*)&list);
-        Assert.Equal(488, (byte*)&list.C_WrapKey - (byte*)&list);
-        Assert.Equal(544, (byte*)&list.C_WaitForSlotEvent - (byte*)&list);
-    }
-
     [Fact]
     public void Errors_name_the_function_and_the_ckr_constant()
     {

@@ -85,7 +85,8 @@ public static class CeremonyAudit
 
     static void WithSealKey(ToolEnvironment env, Action<byte[]> use)
     {
-        var key = WorldKey.DeriveAuditSealKey(Directory(env), create: true, env.Err);
+        byte[] key;
+        using (var world = SoftwareWorld.OpenOrCreateKeyDerivation(Directory(env), env.Err)) key = AuditSeal.DeriveKey(world);
         try
         {
             use(key);

@@ -43,7 +43,7 @@ public static class AuditCommand
 
     static int Verify(AuditTrail.Snapshot snapshot, bool chainOnly, ToolEnvironment env)
     {
-        byte[]? sealKey = chainOnly ? null : WorldKey.DeriveAuditSealKey(CeremonyAudit.Directory(env), create: false, env.Err);
+        byte[]? sealKey = chainOnly ? null : SealKey(CeremonyAudit.Directory(env));
         try
         {
             var verdict = AuditVerifier.Verify(snapshot, sealKey);
@@ -54,6 +54,12 @@ public static class AuditCommand
         {
             if (sealKey is not null) CryptographicOperations.ZeroMemory(sealKey);
         }
+    }
+
+    static byte[] SealKey(string worldRoot)
+    {
+        using var world = SoftwareWorld.OpenExistingKeyDerivation(worldRoot) ?? throw RuntimeErrors.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
+        return AuditSeal.DeriveKey(world);
     }
 
     /// <summary>Each entry as a heading line and indented facts; lines that are not entries are shown as they are.</summary>

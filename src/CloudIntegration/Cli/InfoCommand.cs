@@ -3,7 +3,6 @@ using CloudIntegration.Errors;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores.Pkcs11;
 using CloudIntegration.KeyStores.SoftwareWorld;
-using CloudIntegration.Native.Pkcs11;
 
 namespace CloudIntegration.Cli;
 
@@ -59,14 +58,13 @@ public static class InfoCommand
 
     static void PrintLibrary(LibraryReport report, TextWriter output)
     {
-        var info = report.Info;
         output.WriteLine($"PKCS#11 library: {report.Path}");
-        output.WriteLine($"  manufacturer {info.Manufacturer}, \"{info.Description}\", library version {info.LibraryVersion}, Cryptoki {info.CryptokiVersion}");
+        output.WriteLine($"  manufacturer {report.Manufacturer}, \"{report.Description}\", library version {report.LibraryVersion}, Cryptoki {report.CryptokiVersion}");
         var initialized = report.Slots.Count(s => s.Position is not null);
         output.WriteLine($"  {Count(report.Slots.Count, "slot")}, {Count(initialized, "initialized token")}");
         foreach (var slot in report.Slots)
         {
-            output.WriteLine($"slot 0x{(ulong)slot.Slot.Id:x}: {slot.Slot.Description}");
+            output.WriteLine($"slot 0x{slot.Id:x}: {slot.Description}");
             if (slot.Token is not { } token)
             {
                 output.WriteLine("  no token present");
@@ -79,23 +77,26 @@ public static class InfoCommand
             }
             output.WriteLine($"  module {slot.Position}: token '{token.Label}'");
             output.WriteLine($"    serial {token.Serial}, model {token.Model}, manufacturer {token.Manufacturer}");
-            output.WriteLine($"    state: initialized; login: {Login(token)}");
+            output.WriteLine($"    state: initialized; login: {Login(token.Login)}");
             output.WriteLine($"    select with: -m {slot.Position}, -m '{token.Label}' or -m {token.Serial} (or -S/-O '{token.Label}')");
             output.WriteLine("    mechanisms the tool needs:");
             foreach (var m in slot.Mechanisms) Mechanism(output, m.Name, m.Status, m.Use, indent: "      ");
         }
         if (report.PadsBeforeKeyWrap)
         {
-            output.WriteLine($"note: {info.Manufacturer} {info.LibraryVersion} zero-pads keys to a multiple of 8 bytes before CKM_AES_KEY_WRAP_PAD, " +
+            output.WriteLine($"note: {report.Manufacturer} {report.LibraryVersion} zero-pads keys to a multiple of 8 bytes before CKM_AES_KEY_WRAP_PAD, " +
                              "so RSA and EC exports unwrap to the PKCS#8 key followed by up to 7 zero bytes; strict importers may refuse them");
         }
     }
 
-    static string Login(TokenInfo token) =>
-        !token.LoginRequired ? "not required"
-        : token.HasPinPad ? "required, PIN entered on the device"
-        : (token.Flags & CKF.USER_PIN_LOCKED) != 0 ? "required, but the user PIN is locked"
-        : "required (user PIN)";
+    static string Login(TokenLogin login) => login switch
+    {
+        TokenLogin.NotRequired => "not required",
+        TokenLogin.PinPad => "required, PIN entered on the device",
+        TokenLogin.UserPinLocked => "required, but the user PIN is locked",
+        TokenLogin.UserPin => "required (user PIN)",
+        _ => throw new ArgumentOutOfRangeException(nameof(login), login, null),
+    };
 
     static void Mechanism(TextWriter output, string name, string status, string use, string indent = "  ") =>
         output.WriteLine($"{indent}{name,-26} {status} [{use}]");

@@ -7,12 +7,19 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 public sealed record MechanismReport(string Name, string Use, bool Supported, string Status);
 
 /// <summary>A slot, its token if one is present, the token's module number if it is initialized, and its mechanisms.</summary>
-public sealed record SlotReport(SlotInfo Slot, TokenInfo? Token, int? Position, IReadOnlyList<MechanismReport> Mechanisms);
+public sealed record SlotReport(ulong Id, string Description, TokenReport? Token, int? Position, IReadOnlyList<MechanismReport> Mechanisms);
 
-public sealed record LibraryReport(string Path, LibraryInfo Info, IReadOnlyList<SlotReport> Slots)
-{
-    public bool PadsBeforeKeyWrap => TokenInventory.PadsBeforeKeyWrap(Info);
-}
+/// <summary>A token as C_GetTokenInfo describes it, in the words `info` prints (the binding's types stay in this layer).</summary>
+public sealed record TokenReport(string Label, string Serial, string Model, string Manufacturer, bool IsInitialized, TokenLogin Login);
+
+/// <summary>How a user logs in to a token, from its flags.</summary>
+public enum TokenLogin { NotRequired, UserPin, PinPad, UserPinLocked }
+
+/// <summary>
+/// A library as C_GetInfo describes it, and its slots. <c>PadsBeforeKeyWrap</c>: see <see cref="TokenInventory.PadsBeforeKeyWrap"/>.
+/// </summary>
+public sealed record LibraryReport(string Path, string Manufacturer, string Description, string LibraryVersion, string CryptokiVersion,
+                                   bool PadsBeforeKeyWrap, IReadOnlyList<SlotReport> Slots);
 
 /// <summary>
 /// What the `info` command shows about a PKCS#11 library, read without logging in. Whether the token accepts OAEP with
@@ -37,7 +44,7 @@ public static class TokenInventory
     public static IEnumerable<(string Name, string Use)> NeededMechanisms => Needed.Select(n => (CKM.Name(n.Mechanism), n.Use));
 
     /// <summary>SoftHSM up to 2.6.x zero-pads before RFC 5649 (fixed upstream after 2.6.1, in no release yet).</summary>
-    public static bool PadsBeforeKeyWrap(LibraryInfo library) =>
+    internal static bool PadsBeforeKeyWrap(LibraryInfo library) =>
         library.Manufacturer.StartsWith("SoftHSM", StringComparison.OrdinalIgnoreCase) && library.LibraryVersion is { major: 2, minor: <= 6 };
 
     public static LibraryReport Survey(string libraryPath) =>
@@ -53,10 +60,19 @@ public static class TokenInventory
             var slotInfo = module.GetSlotInfo(slot);
             var token = (slotInfo.Flags & CKF.TOKEN_PRESENT) != 0 ? module.GetTokenInfo(slot) : null;
             var mechanisms = token is { IsInitialized: true } ? Mechanisms(module, slot) : [];
-            slots.Add(new SlotReport(slotInfo, token, positions.TryGetValue(slot, out var p) ? p : null, mechanisms));
+            slots.Add(new SlotReport(slotInfo.Id, slotInfo.Description, token is null ? null : Report(token),
+                                     positions.TryGetValue(slot, out var p) ? p : null, mechanisms));
         }
-        return new LibraryReport(libraryPath, module.GetInfo(), slots);
+        var info = module.GetInfo();
+        return new LibraryReport(libraryPath, info.Manufacturer, info.Description, info.LibraryVersion.ToString(), info.CryptokiVersion,
+                                 PadsBeforeKeyWrap(info), slots);
     }
+
+    static TokenReport Report(TokenInfo token) => new(token.Label, token.Serial, token.Model, token.Manufacturer, token.IsInitialized,
+        !token.LoginRequired ? TokenLogin.NotRequired
+        : token.HasPinPad ? TokenLogin.PinPad
+        : (token.Flags & CKF.USER_PIN_LOCKED) != 0 ? TokenLogin.UserPinLocked
+        : TokenLogin.UserPin);
 
     static List<MechanismReport> Mechanisms(Pkcs11Module module, nuint slot)
     {

@@ -14,8 +14,8 @@ namespace CloudIntegration.KeyStores.SoftwareWorld;
 public sealed class SoftwareWorld : IKeyStore
 {
     public const int ModuleNumber = 1;
-    const string SealingPurpose = "cloud_integration_tool key sealing v1";
-    const string HeaderPurpose = "cloud_integration_tool key header v1";
+    const string SealingPurpose = WorldKey.StorePurposePrefix + "sealing v1";
+    const string HeaderPurpose = WorldKey.StorePurposePrefix + "header v1";
 
     readonly WorldDirectory _directory;
     readonly WorldKey _worldKey;
@@ -39,6 +39,17 @@ public sealed class SoftwareWorld : IKeyStore
         var directory = WorldDirectory.OpenOrCreate(root, diagnostics);
         return new SoftwareWorld(directory, WorldKey.LoadOrCreate(directory.WorldKeyPath, diagnostics), unlocker);
     }
+
+    /// <summary>
+    /// The world key of <paramref name="root"/> for purposes outside the store (the audit seal), creating the world
+    /// and its key when missing (a PKCS#11 ceremony on a machine without a world yet).
+    /// </summary>
+    public static IKeyDerivation OpenOrCreateKeyDerivation(string root, TextWriter diagnostics) =>
+        WorldKey.LoadOrCreate(WorldDirectory.OpenOrCreate(root, diagnostics).WorldKeyPath, diagnostics);
+
+    /// <summary>The same without creating anything (verifying a trail); null when there is no world key.</summary>
+    public static IKeyDerivation? OpenExistingKeyDerivation(string root) =>
+        WorldDirectory.OpenExisting(root)?.WorldKeyPath is { } path && File.Exists(path) ? WorldKey.Load(path) : null;
 
     public string Root => _directory.Root;
 

@@ -10,7 +10,7 @@ namespace CloudIntegration.KeyStores.SoftwareWorld;
 /// The module key of the embedded world: 32 random bytes in <c>world.key</c> (0600), with a magic and a check so a
 /// damaged file is recognised. Keys are sealed under keys derived from it, never under it directly.
 /// </summary>
-sealed class WorldKey : IDisposable
+sealed class WorldKey : IKeyDerivation
 {
     static readonly byte[] Magic = "CITWORLD\u0001"u8.ToArray();
     const int KeyBytes = 32;
@@ -48,7 +48,7 @@ sealed class WorldKey : IDisposable
         return Load(path);
     }
 
-    static WorldKey Load(string path)
+    internal static WorldKey Load(string path)
     {
         byte[] file;
         try
@@ -103,23 +103,20 @@ sealed class WorldKey : IDisposable
         return output;
     }
 
-    const string AuditPurpose = "cloud_integration_tool audit v1";
-
     /// <summary>
-    /// The key that seals the audit trail's head (see Audit/AuditHead.cs). It is derived for that purpose alone, so it
-    /// opens no stored key, and it never leaves this process. The trail lives in the world directory whatever the key
-    /// store, so a PKCS#11 ceremony is sealed by the world of the machine it runs on. With <paramref name="create"/>
-    /// false (verifying), a missing world is an error rather than a new world.
+    /// Every purpose the store derives its own keys for starts with this, and <see cref="DeriveKey"/> refuses it: a key
+    /// handed to a layer above (<see cref="IKeyDerivation"/>) can never be a sealing or header key.
     /// </summary>
-    internal static byte[] DeriveAuditSealKey(string worldRoot, bool create, TextWriter diagnostics)
+    public const string StorePurposePrefix = "cloud_integration_tool key ";
+
+    /// <summary>A key for a purpose outside the store (the audit seal), with no protection secret.</summary>
+    public byte[] DeriveKey(string purpose)
     {
-        var path = create
-            ? WorldDirectory.OpenOrCreate(worldRoot, diagnostics).WorldKeyPath
-            : WorldDirectory.OpenExisting(worldRoot)?.WorldKeyPath;
-        // When creating, a missing world.key is made below (a PKCS#11 ceremony on a machine without a world yet).
-        if (path is null || (!create && !File.Exists(path))) throw RuntimeErrors.AuditNoWorldKey(Path.Combine(worldRoot, "world.key"));
-        using var key = create ? LoadOrCreate(path, diagnostics) : Load(path);
-        return key.Derive(AuditPurpose, []);
+        if (purpose.StartsWith(StorePurposePrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"the purpose '{purpose}' belongs to the key store itself", nameof(purpose));
+        }
+        return Derive(purpose, []);
     }
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_key);

@@ -194,13 +194,17 @@ public sealed class Pkcs11KeyStore : IKeyStore
                 var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate);
                 return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
             }
-            default:
+            case KeyFamily.Ec:
             {
                 using var publicTemplate = KeyTemplates.EcPublic(name, id, type.CurveOid!);
                 using var privateTemplate = KeyTemplates.PrivateKey(CKK.EC, name, id);
                 var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.EC_KEY_PAIR_GEN), publicTemplate, privateTemplate);
                 return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
             }
+            case KeyFamily.Hmac or KeyFamily.Ed25519:
+                throw RuntimeErrors.TokenKeyTypeNotSupported(type.Name, Where);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type.Family, "unknown key family");
         }
     }
 

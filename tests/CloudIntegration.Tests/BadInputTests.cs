@@ -99,6 +99,26 @@ public sealed class BadInputTests
         }
     }
 
+    /// <summary>
+    /// gcloud takes a CSEK wrapped key of exactly 344 base64 characters, what Google's RSA-2048 certificate gives; any
+    /// other wrapping key would produce files Google refuses, so the export stops before a key is generated.
+    /// </summary>
+    [Theory]
+    [InlineData(3072)]
+    [InlineData(4096)]
+    public void Google_compute_engine_refuses_a_wrapping_key_that_is_not_rsa_2048(int bits)
+    {
+        using var scratch = new Scratch();
+        var certificate = ProviderKeyPair.Get(bits).CertificatePem;
+        var result = AssertRefused(["google-compute-engine", "k", certificate, "RSAES_OAEP_SHA_1"], 1,
+                                   $"google-compute-engine takes only an RSA-2048 wrapping key", scratch);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"this one is RSA-{bits}", line);
+        Assert.Contains("344 base64 characters", line);
+        Assert.Empty(result.Stdout);
+        Assert.False(File.Exists(Path.Combine(Tool.In(scratch).WorldDirectory, "audit.log")), "a refused command line is not an export");
+    }
+
     [Fact]
     public void Another_module_number_is_refused_with_the_list_of_modules()
     {

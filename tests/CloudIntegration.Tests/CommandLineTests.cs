@@ -101,6 +101,45 @@ public sealed class CommandLineTests
         Assert.Contains("warning: the wrapping key (RSA-2048, 112-bit security) is weaker than the key it carries (EC-NISTP256, 128-bit security)", result.Stderr);
     }
 
+    /// <summary>
+    /// No provider hands out a wrapping key above RSA-4096 (152 bits), so AES-256 is always carried by a weaker key; a
+    /// wrapping of 128 bits or more is not warned about, and both strengths are shown as facts instead.
+    /// </summary>
+    [Fact]
+    public void An_adequate_wrapping_key_is_not_warned_about_and_both_strengths_are_shown()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        var text = tool.Run("aws", "k1", ProviderKeyPair.Get(4096).PublicDer, "RSAES_OAEP_SHA_256");
+        Assert.Equal(0, text.ExitCode);
+        Assert.DoesNotContain("warning", text.Stderr + text.Stdout);
+        Assert.Contains("  security strength (NIST SP 800-57): key 256 bits, wrapping key 152 bits\n", text.Stdout);
+
+        var json = tool.Run("google-cloud-key-management", "k2", ProviderKeyPair.Get(3072).PublicPem, "RSAES_OAEP_SHA_1", "-k", "RSA-4096", "--json");
+        Assert.Equal(0, json.ExitCode);
+        Assert.DoesNotContain("weaker", json.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        Assert.Equal(152, report.RootElement.GetProperty("key").GetProperty("strengthBits").GetInt32());
+        Assert.Equal(128, report.RootElement.GetProperty("wrappingKey").GetProperty("strengthBits").GetInt32());
+        Assert.Equal(0, report.RootElement.GetProperty("warnings").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_wrapping_key_below_128_bits_is_warned_about_only_when_weaker_than_the_key()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        var aes = tool.Run("aws", "k1", ProviderKeyPair.Get(2048).PublicDer, "RSAES_OAEP_SHA_256");
+        Assert.Equal(0, aes.ExitCode);
+        Assert.Contains("warning: the wrapping key (RSA-2048, 112-bit security) is weaker than the key it carries (AES-256, 256-bit security)", aes.Stderr);
+        Assert.Contains("warnings (also shown above):", aes.Stdout);
+
+        var rsa = tool.Run("microsoft-azure", "k2", ProviderKeyPair.Get(2048).PublicPem, "-a", ExportCase.AzureKek, "-k", "RSA-2048");
+        Assert.Equal(0, rsa.ExitCode);
+        Assert.DoesNotContain("weaker", rsa.Stderr);
+        Assert.Contains("  security strength (NIST SP 800-57): key 112 bits, wrapping key 112 bits\n", rsa.Stdout);
+    }
+
     [Fact]
     public void Cssadmin_takes_no_algorithm_for_google_kms_and_uses_oaep_sha1()
     {

@@ -29,7 +29,9 @@ public static class ExportCommand
         }
 
         var plan = ExportPlan.FromArguments(args, providers, HelpText.Usage(env.ProgramName));
-        var wrappingKey = WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath));
+        var wrapKeyFile = Path.Combine(env.WorkingDirectory, plan.WrapKeyPath);
+        var wrappingKey = WrappingPublicKey.Load(wrapKeyFile);
+        plan.Provider.CheckWrappingKey(wrappingKey, wrapKeyFile);
         env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
 
@@ -60,12 +62,7 @@ public static class ExportCommand
         audit.Found(key, created);
         try
         {
-            if (wrappingKey.StrengthBits < key.Type.StrengthBits)
-            {
-                env.Err.WriteLine($"warning: the wrapping key (RSA-{wrappingKey.Bits}, {wrappingKey.StrengthBits}-bit security) is weaker " +
-                                  $"than the key it carries ({key.Type.Name}, {key.Type.StrengthBits}-bit security); " +
-                                  "the key is only as safe as its wrapping");
-            }
+            if (WrappingStrength.Warning(key.Type, wrappingKey) is { } weak) env.Err.WriteLine("warning: " + weak);
             var wrapped = store.Wrap(key, plan.Provider.Request(wrappingKey, plan.Algorithm));
             var context = new ExportContext(plan.KeyName, key.Type, plan.Algorithm, plan.AzureKek,
                                             $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");

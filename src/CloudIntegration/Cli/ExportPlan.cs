@@ -45,25 +45,11 @@ public sealed record ExportPlan(
             }
         }
 
-        var algorithm = ParseAlgorithm(provider, positionals.Count == 4 ? positionals[3] : null);
+        var algorithm = provider.ParseAlgorithm(positionals.Count == 4 ? positionals[3] : null);
         var azureKek = ParseAzureKek(provider, args.Value(ExportOptions.AzureKek));
 
         return new ExportPlan(provider, keyName, keyType, algorithm, positionals[2], azureKek,
                               ParseSelector(args.Value(ExportOptions.Module)), ParseProtection(args), args);
-    }
-
-    static WrapAlgorithm ParseAlgorithm(Provider provider, string? given)
-    {
-        if (!provider.TakesWrapAlgorithm)
-        {
-            if (given is not null) throw UsageErrors.WrapAlgorithmNotAllowed(provider.Name, given);
-            return provider.ImplicitAlgorithm!;
-        }
-        var supported = provider.WrapAlgorithms.Select(a => a.Name);
-        if (given is null) throw UsageErrors.WrapAlgorithmMissing(provider.Name, supported);
-        var algorithm = WrapAlgorithm.Parse(given);
-        if (!provider.WrapAlgorithms.Contains(algorithm)) throw UsageErrors.WrapAlgorithmNotSupported(algorithm.Name, provider.Name, supported);
-        return algorithm;
     }
 
     static string? ParseAzureKek(Provider provider, string? kek)

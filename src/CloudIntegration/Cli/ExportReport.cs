@@ -48,6 +48,7 @@ public static class ExportReport
                           plan.Provider.Request(wrappingKey, plan.Algorithm).Describe());
         env.Out.WriteLine("  " + KeyFacts.Identity(key));
         env.Out.WriteLine($"  wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
+        env.Out.WriteLine($"  security strength (NIST SP 800-57): key {key.Type.StrengthBits} bits, wrapping key {wrappingKey.StrengthBits} bits");
         env.Out.WriteLine($"  key store: {result.KeyStore}");
         if (result.AuditEntry is { } entry) env.Out.WriteLine($"  audit: entry {entry.Seq} in {CeremonyAudit.Trail(env).LogPath}");
         var inWorkingDirectory = Path.GetFullPath(result.OutputDirectory.Length > 0 ? result.OutputDirectory : env.WorkingDirectory) ==
@@ -91,12 +92,14 @@ public static class ExportReport
             json.WriteStartObject("key");
             KeyFacts.WriteJson(json, result.Key, withPublicKey: true);
             json.WriteBoolean("generated", result.Created);
+            json.WriteNumber("strengthBits", result.Key.Type.StrengthBits);
             json.WriteEndObject();
             json.WriteString("provider", plan.Provider.Name);
             json.WriteString("wrapAlgorithm", plan.Algorithm.Name);
             json.WriteString("wrapping", plan.Provider.Request(result.WrappingKey, plan.Algorithm).Describe());
             json.WriteStartObject("wrappingKey");
             json.WriteNumber("bits", result.WrappingKey.Bits);
+            json.WriteNumber("strengthBits", result.WrappingKey.StrengthBits);
             json.WriteString("format", result.WrappingKey.Format);
             json.WriteString("fingerprint", result.WrappingKey.Fingerprint);
             json.WriteString("file", plan.WrapKeyPath);

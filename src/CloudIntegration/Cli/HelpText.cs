@@ -50,8 +50,8 @@ public static class HelpText
             text.AppendLine($"      key types:  {string.Join(", ", p.KeyTypes.Select(t => t.Name))}");
             text.AppendLine(p.TakesWrapAlgorithm
                 ? $"      wrapAlg:    {string.Join(", ", p.WrapAlgorithms.Select(a => a.Name))}"
-                : $"      wrapAlg:    none (always {p.ImplicitAlgorithm!.Padding.Describe()} + AES key wrap)");
-            text.AppendLine($"      writes:     {string.Join(", ", p.OutputNames(KeyName.Parse("KEYNAME")).Select(n => n.Replace("KEYNAME", "<keyName>")))}");
+                : $"      wrapAlg:    none (always {p.ImplicitAlgorithm!.Padding.Description} + AES key wrap)");
+            text.AppendLine($"      writes:     {string.Join(", ", p.Files.Select(f => f.HelpName))}");
         }
         text.AppendLine();
         text.AppendLine("  RSAES_OAEP_SHA_256 and RSAES_OAEP_SHA_1 are RSA-OAEP with that hash for both OAEP and MGF1 and an empty");
@@ -60,7 +60,9 @@ public static class HelpText
         text.AppendLine("  ..._SHA1_AES_256); the key is wrapped with an ephemeral AES-256 key (RFC 5649), as is microsoft-azure's.");
         text.AppendLine();
         text.AppendLine("  Key types: AES-256; RSA-2048, RSA-3072, RSA-4096; EC-NISTP256, EC-NISTP384, EC-NISTP521 (NIST curves);");
-        text.AppendLine("  EC-SECP256K1. Choose a wrapping key at least as strong as the key it carries (a warning says when not).");
+        text.AppendLine("  EC-SECP256K1. The summary shows both keys' security strengths; a warning says when the wrapping");
+        text.AppendLine("  key gives less than 128 bits and less than the key it carries. google-compute-engine takes only an");
+        text.AppendLine("  RSA-2048 wrapping key.");
         var verbList = verbs.ToList();
         if (verbList.Count > 0)
         {

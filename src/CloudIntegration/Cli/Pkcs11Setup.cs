@@ -34,7 +34,7 @@ public static class Pkcs11Setup
             Selector(plan.ModuleSelector, plan.Protection),
             plan.Protection,
             pin,
-            plan.Provider.TakesWrapAlgorithm ? plan.Provider.WrapAlgorithms : [plan.Provider.ImplicitAlgorithm!],
+            plan.Provider.Algorithms,
             Rehearsal(plan, env),
             env.Err));
 
@@ -78,6 +78,7 @@ public static class Pkcs11Setup
     {
         ProtectionKind.Softcard => new TokenSelector(module, protection.Name, "-S/--softcard"),
         ProtectionKind.CardSet => new TokenSelector(module, protection.Name, "-O/--ocs"),
-        _ => new TokenSelector(module, null, ""),
+        ProtectionKind.Module => new TokenSelector(module, null, ""),
+        _ => throw new ArgumentOutOfRangeException(nameof(protection), protection.Kind, "unknown protection kind"),
     };
 }

@@ -31,6 +31,9 @@ public static class RuntimeErrors
     public static RuntimeError WrapKeyFile(string path, string problem) =>
         Runtime($"wrapping key file {path}: {problem}");
 
+    public static RuntimeError WrappingKeySizeRefused(string path, string provider, int bits, int requiredBits, string why) =>
+        WrapKeyFile(path, $"{provider} takes only an RSA-{requiredBits} wrapping key{(why.Length > 0 ? $" ({why})" : "")}; this one is RSA-{bits}");
+
     public static RuntimeError OutputFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}; nothing was written", inner);
 

@@ -11,7 +11,7 @@ public enum KeyFamily { Aes, Rsa, Ec, Hmac, Ed25519 }
 
 /// <summary>
 /// A target key type. The names are the guide's (<c>RSA-2048</c>, <c>EC-NISTP256</c>, ...). Security strengths follow
-/// NIST SP 800-57 Part 1, table 2, and are used to warn when the wrapping key is weaker than the key it carries.
+/// NIST SP 800-57 Part 1, table 2, and are shown with every export (see Wrapping/WrappingStrength.cs).
 /// </summary>
 public sealed class KeyType
 {
@@ -107,7 +107,8 @@ public sealed class KeyType
         >= 4096 => 152,
         >= 3072 => 128,
         >= 2048 => 112,
-        _ => 80,
+        >= 1024 => 80,
+        _ => throw new ArgumentOutOfRangeException(nameof(modulusBits), modulusBits, "SP 800-57 gives no strength below RSA-1024"),
     };
 
     public ECCurve Curve => Family == KeyFamily.Ec

@@ -1,4 +1,3 @@
-using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.Wrapping;
 
@@ -18,16 +17,14 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
 
     /// <summary>cssadmin v2.2.1 took no wrapAlg here and always used SHA-1.</summary>
     public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms { get; } =
-        singleAlgorithm ? [] : [WrapAlgorithm.RsaesOaepSha256, WrapAlgorithm.RsaesOaepSha1];
+        singleAlgorithm ? [] : [WrapAlgorithm.RsaAesOaepSha256, WrapAlgorithm.RsaAesOaepSha1];
 
-    public override WrapAlgorithm? ImplicitAlgorithm => singleAlgorithm ? WrapAlgorithm.RsaesOaepSha1 : null;
+    public override WrapAlgorithm? ImplicitAlgorithm => singleAlgorithm ? WrapAlgorithm.RsaAesOaepSha1 : null;
 
-    public override WrapConstruction Construction => WrapConstruction.RsaAesKeyWrap;
+    static readonly ProviderFile Wrapped = new("{keyName}-wrapped.bin", FileEncoding.Binary, UploadField: "Upload the wrapped key",
+                                               Flag: "--wrapped-key-file");
 
-    public override IReadOnlyList<string> OutputNames(KeyName keyName) => [$"{keyName}-wrapped.bin"];
-
-    public override IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped) =>
-        [new($"{context.KeyName}-wrapped.bin", wrapped.Ciphertext)];
+    public override IReadOnlyList<ProviderFile> Files { get; } = [Wrapped];
 
     /// <summary>
     /// The <c>--algorithm</c> gcloud imports each key type under. A CryptoKey's purpose fixes its algorithm family, so
@@ -43,7 +40,7 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
         [KeyType.Aes256] = "google-symmetric-encryption",
     };
 
-    public override ImportSteps NextSteps(ImportStepContext c)
+    protected override ImportSteps Instructions(ImportStepContext c)
     {
         var notes = new List<string>
         {
@@ -64,12 +61,15 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
         notes.Add("the new version is PENDING_IMPORT, then ENABLED (IMPORT_FAILED if Google could not unwrap it)");
         return new(
             [$"gcloud kms keys versions import --import-job <IMPORT_JOB> --location <LOCATION> --keyring <KEY_RING> --key <KEY> " +
-             $"--algorithm {ImportAlgorithms[c.KeyType]} --wrapped-key-file {c.File($"{c.KeyName}-wrapped.bin")}"],
-            [new("Upload the wrapped key", $"{c.KeyName}-wrapped.bin")],
+             $"--algorithm {ImportAlgorithms[c.KeyType]} {c.Flag(Wrapped)}"],
+            [],
             notes);
     }
 
-    /// <summary>The import method an import job must have been created with for this wrapping key and algorithm.</summary>
+    /// <summary>
+    /// The import method an import job must have been created with for this wrapping key and algorithm; every import
+    /// method Google offers is RSA-OAEP, so a padding without an OAEP hash has none.
+    /// </summary>
     public static string ImportMethod(int wrappingKeyBits, WrapAlgorithm algorithm) =>
-        $"rsa-oaep-{wrappingKeyBits}-{(algorithm == WrapAlgorithm.RsaesOaepSha256 ? "sha256" : "sha1")}-aes-256";
+        $"rsa-oaep-{wrappingKeyBits}-{(algorithm.Padding.Oaep ?? throw new ArgumentException($"{algorithm.Name} has no Google import method", nameof(algorithm))).ShortName}-aes-256";
 }

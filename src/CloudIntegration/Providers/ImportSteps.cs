@@ -31,8 +31,12 @@ public sealed record ImportStepContext(
     string OutputDirectory,
     string WorkingDirectory)
 {
-    /// <summary>An output file as a shell argument, e.g. <c>File("k-wrapped", "fileb://")</c> gives <c>fileb://k-wrapped</c>.</summary>
-    public string File(string fileName, string prefix = "") => Shell.Quote(prefix + Typed(Path.Combine(OutputDirectory, fileName)));
+    /// <summary>The name an output file has in this export.</summary>
+    public string Name(ProviderFile file) => file.NameFor(KeyName);
+
+    /// <summary>An output file after its flag, as a shell argument: <c>--encrypted-key-material fileb://k-wrapped</c>.</summary>
+    public string Flag(ProviderFile file) =>
+        $"{file.Flag ?? throw new InvalidOperationException($"{file.NamePattern} is given to no flag")} {Shell.Quote(file.FlagPrefix + Typed(Path.Combine(OutputDirectory, Name(file))))}";
 
     /// <summary>A file next to the wrapping key file (AWS's ImportToken.bin comes in the same zip), if it exists.</summary>
     public string? BesideWrapKey(string fileName, string prefix = "")

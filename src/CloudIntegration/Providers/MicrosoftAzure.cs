@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.Wrapping;
 
@@ -19,13 +18,16 @@ public sealed class MicrosoftAzure : Provider
         [KeyType.Rsa2048, KeyType.Rsa3072, KeyType.Rsa4096, KeyType.EcNistP256, KeyType.EcNistP384, KeyType.EcNistP521, KeyType.EcSecp256k1];
 
     public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms { get; } = [];
-    public override WrapAlgorithm ImplicitAlgorithm => WrapAlgorithm.RsaesOaepSha1;
+    public override WrapAlgorithm ImplicitAlgorithm => WrapAlgorithm.RsaAesOaepSha1;
     public override bool NeedsAzureKek => true;
-    public override WrapConstruction Construction => WrapConstruction.RsaAesKeyWrap;
 
-    public override IReadOnlyList<string> OutputNames(KeyName keyName) => [$"KeyTransferPackage-{keyName}.byok"];
+    static readonly ProviderFile Package = new("KeyTransferPackage-{keyName}.byok",
+                                               FileEncoding.Document(KeyTransferPackage),
+                                               Flag: "--byok-file");
 
-    public override IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped)
+    public override IReadOnlyList<ProviderFile> Files { get; } = [Package];
+
+    static byte[] KeyTransferPackage(ExportContext context, WrappedKey wrapped)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -41,10 +43,10 @@ public sealed class MicrosoftAzure : Provider
             json.WriteString("generator", context.Generator);
             json.WriteEndObject();
         }
-        return [new($"KeyTransferPackage-{context.KeyName}.byok", buffer.ToArray())];
+        return buffer.ToArray();
     }
 
-    public override ImportSteps NextSteps(ImportStepContext c)
+    protected override ImportSteps Instructions(ImportStepContext c)
     {
         IsKeyIdentifier(c.AzureKek!, out var container, out var managedHsm);
         // Azure key names allow letters, digits and '-' only; ours also allow '.' and '_'.
@@ -59,7 +61,7 @@ public sealed class MicrosoftAzure : Provider
         if (name != c.KeyName.Value) notes.Insert(0, $"'{c.KeyName}' is not a valid Azure key name (letters, digits and '-' only): choose one for <AZURE_KEY_NAME>");
         return new(
             [$"az keyvault key import {(managedHsm ? "--hsm-name" : "--vault-name")} {container} --name {name} " +
-             $"--byok-file {c.File($"KeyTransferPackage-{c.KeyName}.byok")}{ec}"],
+             $"{c.Flag(Package)}{ec}"],
             [],
             notes);
     }

@@ -1,3 +1,4 @@
+using CloudIntegration.Errors;
 using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.Wrapping;
@@ -8,8 +9,8 @@ namespace CloudIntegration.Providers;
 public sealed record ExportContext(KeyName KeyName, KeyType KeyType, WrapAlgorithm Algorithm, string? AzureKek, string Generator);
 
 /// <summary>
-/// A cloud provider: which key types it imports, which wrapping algorithms it takes, how the key is wrapped, and the
-/// exact files it uploads. Each provider is a small file of data; the export logic is shared.
+/// A cloud provider: which key types it imports, which wrapping algorithms it takes, and the exact files it uploads.
+/// Each provider is a small file of data; the export logic is shared.
 /// </summary>
 public abstract class Provider
 {
@@ -30,29 +31,75 @@ public abstract class Provider
 
     public bool TakesWrapAlgorithm => WrapAlgorithms.Count > 0;
 
+    /// <summary>Every algorithm an export for this provider may wrap with.</summary>
+    public IReadOnlyList<WrapAlgorithm> Algorithms => TakesWrapAlgorithm ? WrapAlgorithms : [Implicit];
+
+    WrapAlgorithm Implicit => ImplicitAlgorithm ?? throw new InvalidOperationException($"{Name} declares no wrapping algorithm");
+
     public virtual bool NeedsAzureKek => false;
 
-    public abstract WrapConstruction Construction { get; }
+    /// <summary>The only wrapping key size the provider accepts, where it accepts just one.</summary>
+    public virtual int? RequiredWrappingKeyBits => null;
+
+    /// <summary>The files an export writes, in the order they are written and listed.</summary>
+    public abstract IReadOnlyList<ProviderFile> Files { get; }
 
     /// <summary>Whether the provider also needs SHA-256 of the plaintext key (Salesforce's hashed tenant secret).</summary>
-    public virtual bool NeedsSha256Digest => false;
+    public bool NeedsSha256Digest => Files.Any(f => f.Encoding.NeedsSha256Digest);
 
     /// <summary>The names of the files an export writes, for checks before any key is generated.</summary>
-    public abstract IReadOnlyList<string> OutputNames(KeyName keyName);
+    public IReadOnlyList<string> OutputNames(KeyName keyName) => [.. Files.Select(f => f.NameFor(keyName))];
 
-    public abstract IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped);
+    public IReadOnlyList<OutputFile> Format(ExportContext context, WrappedKey wrapped) => [.. Files.Select(f => f.Write(context, wrapped))];
+
+    /// <summary>
+    /// The <c>wrapAlg</c> argument as this provider understands it. The same name may mean a different construction at
+    /// another provider, so the provider's own list decides.
+    /// </summary>
+    public WrapAlgorithm ParseAlgorithm(string? given)
+    {
+        if (!TakesWrapAlgorithm)
+        {
+            if (given is not null) throw UsageErrors.WrapAlgorithmNotAllowed(Name, given);
+            return Implicit;
+        }
+        var supported = WrapAlgorithms.Select(a => a.Name);
+        if (given is null) throw UsageErrors.WrapAlgorithmMissing(Name, supported);
+        var name = WrapAlgorithm.KnownName(given) ?? throw UsageErrors.UnknownWrapAlgorithm(given, WrapAlgorithm.Names);
+        return WrapAlgorithms.FirstOrDefault(a => a.Name == name) ?? throw UsageErrors.WrapAlgorithmNotSupported(name, Name, supported);
+    }
+
+    /// <summary>Refuses, before any key is generated, a wrapping key the provider would refuse outright.</summary>
+    public void CheckWrappingKey(WrappingPublicKey wrappingKey, string path)
+    {
+        if (RequiredWrappingKeyBits is { } bits && wrappingKey.Bits != bits)
+        {
+            throw RuntimeErrors.WrappingKeySizeRefused(path, Name, wrappingKey.Bits, bits, WrappingKeySizeReason);
+        }
+    }
+
+    /// <summary>Why the provider takes only <see cref="RequiredWrappingKeyBits"/>, for the error message.</summary>
+    protected virtual string WrappingKeySizeReason => "";
 
     /// <summary>Advice printed on stderr before the export runs; never fatal.</summary>
     public virtual IEnumerable<string> Warnings(WrapAlgorithm algorithm) => [];
 
-    /// <summary>How to import the files at the provider, printed after the export (see ImportSteps.cs).</summary>
-    public virtual ImportSteps NextSteps(ImportStepContext context) => ImportSteps.None;
+    /// <summary>
+    /// How to import the files at the provider, printed after the export (see ImportSteps.cs): the provider's commands
+    /// and notes, with the console uploads of its declared files first.
+    /// </summary>
+    public ImportSteps NextSteps(ImportStepContext context)
+    {
+        var steps = Instructions(context);
+        var declared = Files.Where(f => f.UploadField is not null).Select(f => new Upload(f.UploadField!, f.NameFor(context.KeyName)));
+        return steps with { Uploads = [.. declared, .. steps.Uploads] };
+    }
 
-    public WrapRequest Request(WrappingPublicKey wrappingKey, WrapAlgorithm algorithm) =>
-        new(wrappingKey, Construction, algorithm.Padding, NeedsSha256Digest);
+    /// <summary>The provider's commands and notes, and uploads of files that are not its own (AWS's import token).</summary>
+    protected abstract ImportSteps Instructions(ImportStepContext context);
+
+    public WrapRequest Request(WrappingPublicKey wrappingKey, WrapAlgorithm algorithm) => new(wrappingKey, algorithm, NeedsSha256Digest);
 
     protected static readonly IReadOnlyList<WrapAlgorithm> DirectAlgorithms =
         [WrapAlgorithm.RsaesOaepSha256, WrapAlgorithm.RsaesOaepSha1, WrapAlgorithm.RsaesPkcs1V15];
-
-    protected static byte[] Ascii(string text) => System.Text.Encoding.ASCII.GetBytes(text);
 }

@@ -14,18 +14,27 @@ public static class SoftwareConstructions
     public static byte[] Apply(ReadOnlySpan<byte> target, WrapRequest request)
     {
         using var rsa = request.WrappingKey.CreateRsa();
-        var padding = request.Padding.ToDotNet();
-        if (request.Construction == WrapConstruction.DirectRsa)
+        return request.Construction switch
         {
-            var limit = request.Padding.MaxMessageBytes(request.WrappingKey.ModulusBytes);
-            if (target.Length > limit)
-            {
-                throw RuntimeErrors.Runtime($"a {target.Length}-byte key does not fit {request.Padding.Describe()} under a " +
-                                   $"{request.WrappingKey.Bits}-bit wrapping key (at most {limit} bytes)");
-            }
-            return rsa.Encrypt(target, padding);
-        }
+            WrapConstruction.DirectRsa => DirectRsa(rsa, target, request),
+            WrapConstruction.RsaAesKeyWrap => RsaAesKeyWrap(rsa, target, request.Padding),
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Construction, "unknown wrap construction"),
+        };
+    }
 
+    static byte[] DirectRsa(RSA rsa, ReadOnlySpan<byte> target, WrapRequest request)
+    {
+        var limit = request.Padding.MaxMessageBytes(request.WrappingKey.ModulusBytes);
+        if (target.Length > limit)
+        {
+            throw RuntimeErrors.Runtime($"a {target.Length}-byte key does not fit {request.Padding.Description} under a " +
+                                        $"{request.WrappingKey.Bits}-bit wrapping key (at most {limit} bytes)");
+        }
+        return rsa.Encrypt(target, request.Padding.DotNet);
+    }
+
+    static byte[] RsaAesKeyWrap(RSA rsa, ReadOnlySpan<byte> target, RsaPadding padding)
+    {
         var ephemeral = GC.AllocateArray<byte>(EphemeralKeyBytes, pinned: true);
         try
         {
@@ -33,7 +42,7 @@ public static class SoftwareConstructions
             using var aes = Aes.Create();
             aes.SetKey(ephemeral);
             var wrappedTarget = aes.EncryptKeyWrapPadded(target);
-            var wrappedEphemeral = rsa.Encrypt(ephemeral, padding);
+            var wrappedEphemeral = rsa.Encrypt(ephemeral, padding.DotNet);
             return [.. wrappedEphemeral, .. wrappedTarget];
         }
         finally

@@ -12,8 +12,10 @@ public sealed record ExportCase(string Provider, string KeyType, string? Algorit
     public string Padding => Algorithm switch
     {
         "RSAES_OAEP_SHA_256" => "sha256",
+        "RSAES_OAEP_SHA_1" => "sha1",
         "RSAES_PKCS1_V1_5" => "pkcs1",
-        _ => "sha1",
+        null => "sha1",   // the implicit algorithm of microsoft-azure (and of cssadmin's google-cloud-key-management)
+        _ => throw new ArgumentOutOfRangeException(nameof(Algorithm), Algorithm, "no openssl padding for this algorithm"),
     };
 
     public bool IsRsaAes => Provider is "google-cloud-key-management" or "microsoft-azure";
@@ -73,6 +75,7 @@ public static class ExportCases
         WrapKeyForm.PemSpki => pair.PublicPem,
         WrapKeyForm.Base64Der => pair.PublicBase64,
         WrapKeyForm.PemCertificate => pair.CertificatePem,
-        _ => pair.CertificateDer,
+        WrapKeyForm.DerCertificate => pair.CertificateDer,
+        _ => throw new ArgumentOutOfRangeException(nameof(form), form, "unknown wrapping key form"),
     };
 }

@@ -38,7 +38,7 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
 
         Assert.Equal(TopLevel, json.EnumerateObject().Select(p => p.Name));
         var key = json.GetProperty("key");
-        Assert.Equal(["name", "type", "protection", "id", "created", "fingerprint", "checkValue", "publicKeyPem", "generated"],
+        Assert.Equal(["name", "type", "protection", "id", "created", "fingerprint", "checkValue", "publicKeyPem", "generated", "strengthBits"],
                      key.EnumerateObject().Select(p => p.Name));
         Assert.Equal(name, key.GetProperty("name").GetString());
         Assert.Equal(c.KeyType, key.GetProperty("type").GetString());

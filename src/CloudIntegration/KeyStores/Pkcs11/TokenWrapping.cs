@@ -64,10 +64,9 @@ sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slo
     /// </summary>
     byte[] RsaAesKeyWrap(nuint providerKey, nuint target, RsaPadding padding)
     {
-        if (padding != RsaPadding.Pkcs1V15 && module.GetMechanismInfo(slot, CKM.RSA_AES_KEY_WRAP) is { } info && info.Can(CKF.WRAP))
+        if (padding.Oaep is { } hash && module.GetMechanismInfo(slot, CKM.RSA_AES_KEY_WRAP) is { } info && info.Can(CKF.WRAP))
         {
-            var (hash, mgf) = OaepHashes(padding);
-            return session.WrapKey(Mechanism.RsaAesKeyWrap(256, hash, mgf), providerKey, target);
+            return session.WrapKey(Mechanism.RsaAesKeyWrap(256, (nuint)hash.Pkcs11Mechanism, (nuint)hash.Pkcs11Mgf), providerKey, target);
         }
         using var template = KeyTemplates.EphemeralAes(privateObject: true);
         var ephemeral = session.GenerateKey(Mechanism.Of(CKM.AES_KEY_GEN), template);
@@ -85,16 +84,10 @@ sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slo
         }
     }
 
-    public static Mechanism PaddingMechanism(RsaPadding padding) => padding switch
-    {
-        RsaPadding.Pkcs1V15 => Mechanism.Of(CKM.RSA_PKCS),
-        _ => Mechanism.Oaep(OaepHashes(padding).Hash, OaepHashes(padding).Mgf),
-    };
-
-    /// <summary>The same hash for OAEP and MGF1, as every provider expects.</summary>
-    static (nuint Hash, nuint Mgf) OaepHashes(RsaPadding padding) => padding == RsaPadding.OaepSha256
-        ? (CKM.SHA256, CKG.MGF1_SHA256)
-        : (CKM.SHA_1, CKG.MGF1_SHA1);
+    /// <summary>The padding's own PKCS#11 parameters: OAEP with its hash for both OAEP and MGF1, else PKCS#1 v1.5.</summary>
+    public static Mechanism PaddingMechanism(RsaPadding padding) => padding.Oaep is { } hash
+        ? Mechanism.Oaep((nuint)hash.Pkcs11Mechanism, (nuint)hash.Pkcs11Mgf)
+        : Mechanism.Of(CKM.RSA_PKCS);
 
     /// <summary>
     /// Which of <paramref name="candidates"/> this token can do with this provider key, found by wrapping a throwaway

@@ -22,6 +22,7 @@ public sealed class ModuleOnlyUnlocker : IProtectionUnlocker
     {
         ProtectionKind.Module => [],
         ProtectionKind.Softcard => throw RuntimeErrors.ProtectionNotAvailable("-S/--softcard"),
-        _ => throw RuntimeErrors.ProtectionNotAvailable("-O/--ocs"),
+        ProtectionKind.CardSet => throw RuntimeErrors.ProtectionNotAvailable("-O/--ocs"),
+        _ => throw new ArgumentOutOfRangeException(nameof(protection), protection.Kind, "unknown protection kind"),
     };
 }

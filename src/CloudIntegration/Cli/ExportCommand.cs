@@ -32,6 +32,7 @@ public static class ExportCommand
         var wrapKeyFile = Path.Combine(env.WorkingDirectory, plan.WrapKeyPath);
         var wrappingKey = WrappingPublicKey.Load(wrapKeyFile);
         plan.Provider.CheckWrappingKey(wrappingKey, wrapKeyFile);
+        if (plan.RequestedKeyType is { } requested) plan.Provider.CheckCombination(requested, plan.Algorithm, wrappingKey, plan.AzureKek);
         env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
 
@@ -58,7 +59,7 @@ public static class ExportCommand
                       ExportAudit audit, WarningCollector warnings, ToolEnvironment env)
     {
         audit.Opened(store);
-        var (key, created) = FindOrGenerate(store, plan);
+        var (key, created) = FindOrGenerate(store, plan, wrappingKey);
         audit.Found(key, created);
         try
         {
@@ -92,21 +93,22 @@ public static class ExportCommand
         }
     }
 
-    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportPlan plan)
+    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportPlan plan, WrappingPublicKey wrappingKey)
     {
         if (store.Find(plan.KeyName) is { } existing)
         {
-            CheckFits(existing, plan);
+            CheckFits(existing, plan, wrappingKey);
             return (existing, false);
         }
         var type = plan.RequestedKeyType ?? plan.Provider.DefaultKeyType;
+        plan.Provider.CheckCombination(type, plan.Algorithm, wrappingKey, plan.AzureKek);
         var (key, created) = store.GetOrGenerate(plan.KeyName, type, plan.Protection);
-        if (!created) CheckFits(key, plan);
+        if (!created) CheckFits(key, plan, wrappingKey);
         return (key, created);
     }
 
     /// <summary>An existing key is re-exported only where its type and protection fit what was asked.</summary>
-    static void CheckFits(KeyRecord key, ExportPlan plan)
+    static void CheckFits(KeyRecord key, ExportPlan plan, WrappingPublicKey wrappingKey)
     {
         if (plan.RequestedKeyType is { } requested && requested != key.Type)
         {
@@ -120,6 +122,7 @@ public static class ExportCommand
         {
             throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), plan.Protection.DescribeAsGiven(), key.Protection.HowToGive());
         }
+        plan.Provider.CheckCombination(key.Type, plan.Algorithm, wrappingKey, plan.AzureKek);
     }
 
     static void CheckOutputDirectory(string directory)

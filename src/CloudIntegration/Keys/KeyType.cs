@@ -87,6 +87,19 @@ public sealed class KeyType
         Aes128, Aes192, EcEd25519, HmacSha1, HmacSha224, HmacSha256, HmacSha384, HmacSha512,
     ];
 
+    /// <summary>
+    /// The largest plaintext the key can have in the form providers import: raw bytes, or DER PKCS#8 as OpenSSL writes
+    /// it (EC with its public key; RSA with two primes). Decides whether a direct RSA wrap can carry it.
+    /// </summary>
+    public int MaxPlaintextBytes => Family switch
+    {
+        KeyFamily.Aes or KeyFamily.Hmac => Bits / 8,
+        KeyFamily.Ed25519 => 48,
+        KeyFamily.Ec => Bits switch { 256 => 138, 384 => 185, 521 => 241, _ => throw new InvalidOperationException(Name) },
+        KeyFamily.Rsa => Bits * 5 / 8 + 60,   // an upper bound (RSA-2048 is about 1,217 bytes): far beyond any direct wrap
+        _ => throw new ArgumentOutOfRangeException(nameof(Family), Family, "unknown key family"),
+    };
+
     /// <summary>The plaintext length of a raw secret key (AES, HMAC), in bytes.</summary>
     public int SecretBytes => IsSecret ? Bits / 8 : throw new InvalidOperationException($"{Name} is not a raw secret key");
 

@@ -39,7 +39,6 @@ public sealed class ArchitectureTests
     /// </summary>
     static readonly (string From, string To, string Why)[] Tolerated =
     [
-        ("Ceremony", "Cli", "ToolEnvironment in CeremonyAudit/ExportAudit; the 'request' branch removes it (issue 8 §4)"),
     ];
 
     // ---- The checks ----

@@ -117,11 +117,9 @@ public sealed class EmbeddedWorldTests
         Assert.Equal(2, mismatch.ExitCode);
         Assert.Contains("key 'shared' already exists as AES-256, but -k RSA-2048 was given", mismatch.Stderr);
 
-        var azure = ExportCases.All.First(c => c.Provider == "microsoft-azure");
         var wrongProvider = tool.Run(["microsoft-azure", "shared", ProviderKeyPair.Get(2048).PublicPem, "-a", ExportCase.AzureKek]);
         Assert.Equal(2, wrongProvider.ExitCode);
         Assert.Contains("key 'shared' is AES-256, which microsoft-azure does not import", wrongProvider.Stderr);
-        _ = azure;
     }
 
     [Fact]

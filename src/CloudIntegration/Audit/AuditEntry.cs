@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CloudIntegration.IO;
 
 namespace CloudIntegration.Audit;
 
@@ -53,11 +54,11 @@ public sealed record AuditEntry
     public byte[] ToLine()
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.Json))
         {
             json.WriteStartObject();
             json.WriteNumber("seq", Seq);
-            json.WriteString("time", Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            json.WriteString("time", TextFormats.Utc(Time, TextFormats.PreciseTimestamp));
             json.WriteString("event", Event);
             json.WriteString("outcome", Outcome);
             Text(json, "user", User);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudIntegration.IO;
 
 namespace CloudIntegration.Audit;
 
@@ -66,7 +67,7 @@ public static class AuditVerifier
                 : $"line {count} (the last entry) differs from the sealed head: it was edited", count);
         }
 
-        var last = count == 0 ? "" : $", last entry {entries[^1]!.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z";
+        var last = count == 0 ? "" : $", last entry {TextFormats.Utc(entries[^1]!.Time, TextFormats.ReadableTime)}Z";
         var summary = $"{count} entr{(count == 1 ? "y" : "ies")}, hash chain intact{last}, head {head.Last[..16]}";
         return sealKey is null
             ? new AuditVerdict(true, $"chain OK: {summary}; the seal was NOT checked (--chain-only: that needs the world key)", Entries: count)

@@ -1,5 +1,4 @@
 using CloudIntegration.Audit;
-using CloudIntegration.Cli;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
 using CloudIntegration.KeyStores;
@@ -8,11 +7,11 @@ using CloudIntegration.Wrapping;
 namespace CloudIntegration.Ceremony;
 
 /// <summary>
-/// Records one export in the audit trail as it goes: the export command tells it what happened (store opened, key
-/// found or generated, files written), and it writes a generation and an export entry on success, or one refused
-/// entry when the export fails with an error. An export leaves files only if its record was written.
+/// Records one export in the audit trail as it goes: the export tells it what happened (store opened, key found or
+/// generated, files written), and it writes a generation and an export entry on success, or one refused entry when
+/// the export fails with an error. An export leaves files only if its record was written.
 /// </summary>
-public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, ToolEnvironment env)
+public sealed class ExportAudit(ExportRequest request, WrappingPublicKey wrappingKey, CeremonyAudit audit)
 {
     string? _keyStore;
     KeyRecord? _key;
@@ -25,7 +24,7 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
         _keyStore = store.Description;
         try
         {
-            CeremonyAudit.CheckAppendable(env);
+            audit.CheckAppendable();
         }
         catch (ToolError)
         {
@@ -44,7 +43,7 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
     /// Records the export (and the generation, if the key is new). If the record cannot be written the files are
     /// removed again and the export fails, so no export happens off the record.
     /// </summary>
-    public AuditEntry Exported(IReadOnlyList<string> files, string outputDirectory)
+    public AuditEntry Exported(IReadOnlyList<WrittenFile> files)
     {
         try
         {
@@ -52,18 +51,18 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
             var export = generate with
             {
                 Event = AuditEntry.Export,
-                OutputDirectory = Path.GetFullPath(outputDirectory),
-                Files = CeremonyAudit.Hashes(files),
+                OutputDirectory = request.OutputDirectory,
+                Files = [.. files.Select(f => new AuditFile(f.Name, f.Sha256))],
             };
-            var written = _created ? CeremonyAudit.Append(env, generate, export) : CeremonyAudit.Append(env, export);
+            var written = _created ? audit.Append(generate, export) : audit.Append(export);
             return written[^1];
         }
         catch (Exception e) when (e is ToolError or IOException or UnauthorizedAccessException)
         {
             _trailFailed = true;
-            foreach (var file in files) AtomicFile.TryDelete(file);
-            if (e is ToolError cli) throw RuntimeErrors.Runtime(cli.Message + "; the export's files were removed", cli);
-            throw RuntimeErrors.AuditWriteFailed(CeremonyAudit.Trail(env).LogPath, e.Message.TrimEnd('.'), e);
+            foreach (var file in files) AtomicFile.TryDelete(file.Path);
+            if (e is ToolError tool) throw RuntimeErrors.Runtime(tool.Message + "; the export's files were removed", tool);
+            throw RuntimeErrors.AuditWriteFailed(audit.Trail.LogPath, e.Message.TrimEnd('.'), e);
         }
     }
 
@@ -71,7 +70,7 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
     public void Refused(ToolError error)
     {
         if (_trailFailed) return;
-        CeremonyAudit.TryRecordRefusal(env, Entry(AuditEntry.Export, AuditEntry.Refused) with
+        audit.TryRecordRefusal(Entry(AuditEntry.Export, AuditEntry.Refused) with
         {
             Error = error.Message,
             Note = _created ? "the key generated for this export was destroyed again" : null,
@@ -80,15 +79,15 @@ public sealed class ExportAudit(ExportPlan plan, WrappingPublicKey wrappingKey, 
 
     AuditEntry Entry(string @event, string outcome)
     {
-        var entry = CeremonyAudit.Stamp(env, @event, outcome) with
+        var entry = audit.Stamp(@event, outcome) with
         {
-            KeyStore = _keyStore ?? $"module {plan.ModuleSelector ?? "1"} (not opened)",
-            Module = plan.Module,
-            Key = plan.KeyName.Value,
-            KeyType = plan.RequestedKeyType?.Name,
-            Protection = plan.Protection.Encode(),
-            Provider = plan.Provider.Name,
-            WrapAlgorithm = plan.Algorithm.Name,
+            KeyStore = _keyStore ?? $"module {request.KeyStore.Module?.Text ?? "1"} (not opened)",
+            Module = request.KeyStore.ModuleNumber,
+            Key = request.KeyName.Value,
+            KeyType = request.RequestedKeyType?.Name,
+            Protection = request.Protection.Encode(),
+            Provider = request.Provider.Name,
+            WrapAlgorithm = request.Algorithm.Name,
             WrappingKeyFingerprint = wrappingKey.Fingerprint,
             WrappingKeyBits = wrappingKey.Bits,
         };

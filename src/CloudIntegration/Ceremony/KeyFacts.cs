@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using CloudIntegration.Audit;
+using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores;
 
@@ -15,9 +14,6 @@ namespace CloudIntegration.Ceremony;
 /// </summary>
 public static class KeyFacts
 {
-    /// <summary>Indented for people, unescaped '+' and '&lt;' so base64 and placeholders read as they are.</summary>
-    public static JsonWriterOptions JsonOptions { get; } = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string? CheckValue(KeyRecord key) => key.CheckValue is null ? null : Convert.ToHexStringLower(key.CheckValue);
 
     public static string? Fingerprint(KeyRecord key) => key.PublicKey is null ? null : key.Fingerprint;
@@ -34,9 +30,6 @@ public static class KeyFacts
 
     public static string? Pem(KeyRecord key) => key.PublicKey is null ? null : PemEncoding.WriteString("PUBLIC KEY", key.PublicKey);
 
-    public static string Time(DateTimeOffset time, string format = "yyyy-MM-ddTHH:mm:ssZ") =>
-        time.UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
-
     /// <summary>The key's properties, in the order both 'keys' and the export's JSON use.</summary>
     public static void WriteJson(Utf8JsonWriter json, KeyRecord key, bool withPublicKey)
     {
@@ -44,7 +37,7 @@ public static class KeyFacts
         json.WriteString("type", key.Type.Name);
         json.WriteString("protection", key.Protection.Encode());
         json.WriteString("id", key.Id);
-        json.WriteString("created", Time(key.Created));
+        json.WriteString("created", TextFormats.Utc(key.Created));
         Nullable(json, "fingerprint", Fingerprint(key));
         Nullable(json, "checkValue", CheckValue(key));
         if (withPublicKey) Nullable(json, "publicKeyPem", Pem(key));
@@ -79,7 +72,7 @@ public sealed record ExportHistory(int Count, AuditEntry? Last)
             return;
         }
         json.WriteStartObject("lastExport");
-        json.WriteString("time", KeyFacts.Time(Last.Time));
+        json.WriteString("time", TextFormats.Utc(Last.Time));
         KeyFacts.Nullable(json, "provider", Last.Provider);
         json.WriteNumber("auditEntry", Last.Seq);
         json.WriteStartArray("files");

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CloudIntegration.IO;
 using CloudIntegration.KeyStores;
 
 namespace CloudIntegration.Ceremony;
@@ -23,10 +24,10 @@ public static class KeyInventory
             r.Key.Name.Value,
             r.Key.Type.Name,
             r.Key.Protection.Encode(),
-            KeyFacts.Time(r.Key.Created, "yyyy-MM-dd"),
+            TextFormats.Utc(r.Key.Created, TextFormats.Date),
             KeyFacts.Short(r.Key, fingerprintCharacters: 12),
             r.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            r.History.Last is { } last ? KeyFacts.Time(last.Time, "yyyy-MM-dd") : "-",
+            r.History.Last is { } last ? TextFormats.Utc(last.Time, TextFormats.Date) : "-",
         }).ToList();
         var widths = Headers.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
         var text = new StringBuilder();
@@ -52,12 +53,12 @@ public static class KeyInventory
         text.Append($"key '{key.Name}'\n");
         Line(text, "type", key.Type.Name);
         Line(text, "protection", key.Protection.Describe());
-        Line(text, "created", KeyFacts.Time(key.Created));
+        Line(text, "created", TextFormats.Utc(key.Created));
         Line(text, "id", key.Id);
         Line(text, "key store", keyStore);
         if (key.Location.Length > 0) Line(text, "location", key.Location);
         Line(text, "exports", row.History.Last is { } last
-            ? $"{row.History.Count}, the last on {KeyFacts.Time(last.Time)} for {last.Provider} (audit entry {last.Seq}: " +
+            ? $"{row.History.Count}, the last on {TextFormats.Utc(last.Time)} for {last.Provider} (audit entry {last.Seq}: " +
               $"{string.Join(", ", last.Files.Select(f => f.Name))})"
             : "none recorded");
         text.Append("  ").Append(KeyFacts.Identity(key)).Append('\n');
@@ -102,7 +103,7 @@ public static class KeyInventory
     public static string Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, KeyFacts.JsonOptions)) write(json);
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.IndentedJson)) write(json);
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using CloudIntegration.Audit;
 using CloudIntegration.Ceremony;
 using CloudIntegration.Errors;
+using CloudIntegration.IO;
 using CloudIntegration.KeyStores.SoftwareWorld;
 
 namespace CloudIntegration.Cli;
@@ -26,24 +27,24 @@ public static class AuditCommand
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
-        if (argv.Length == 0) throw UsageErrors.MissingSubcommand(Verb, Subcommands);
-        if (argv[0] is "-h" or "--help") return Help(env);
-        if (!Subcommands.Contains(argv[0])) throw UsageErrors.UnknownSubcommand(Verb, argv[0], Subcommands);
-        var args = ParsedArguments.Parse(argv[1..], [ExportOptions.Help, Dir, ChainOnly]);
-        if (args.Has(ExportOptions.Help)) return Help(env);
-        if (args.Positionals.Count != 0 || (argv[0] == "show" && args.Has(ChainOnly))) throw UsageErrors.WrongArguments(Usage(env.ProgramName));
+        var args = ParsedArguments.Parse(argv, [CommandOptions.Help, Dir, ChainOnly]);
+        if (args.Has(CommandOptions.Help)) return Help(env);
+        var (subcommand, arguments) = CommandLine.Subcommand(args, Verb, Subcommands);
+        if (arguments.Count != 0 || (subcommand == "show" && args.Has(ChainOnly))) throw UsageErrors.WrongArguments(Usage(env.ProgramName));
 
-        var ownTrail = args.Value(Dir) is null;
-        var trail = new AuditTrail(args.Value(Dir) is { } dir ? Path.GetFullPath(dir, env.WorkingDirectory) : CeremonyAudit.Directory(env));
+        var worldRoot = KeyStoreSelection.WorldRoot(env);
+        var copy = KeyStoreRequest.FullPath(args.Value(Dir), "--dir", CommandLine.Context(env));
+        var trail = new AuditTrail(copy ?? worldRoot);
         // The live trail is read under its lock so the log and head belong together; a copy is read as it is.
-        var snapshot = ownTrail && Directory.Exists(trail.Directory) ? trail.ReadLocked() : trail.Read();
+        var snapshot = copy is null && Directory.Exists(trail.Directory) ? trail.ReadLocked() : trail.Read();
         if (snapshot.IsEmpty) throw RuntimeErrors.NoAuditTrail(trail.Directory);
-        return argv[0] == "show" ? Show(snapshot, env) : Verify(snapshot, args.Has(ChainOnly), env);
+        return subcommand == "show" ? Show(snapshot, env) : Verify(snapshot, args.Has(ChainOnly) ? null : worldRoot, env);
     }
 
-    static int Verify(AuditTrail.Snapshot snapshot, bool chainOnly, ToolEnvironment env)
+    /// <summary>Checks the chain, and with the world at <paramref name="worldRoot"/> (null: --chain-only) the seal.</summary>
+    static int Verify(AuditTrail.Snapshot snapshot, string? worldRoot, ToolEnvironment env)
     {
-        byte[]? sealKey = chainOnly ? null : SealKey(CeremonyAudit.Directory(env));
+        byte[]? sealKey = worldRoot is null ? null : SealKey(worldRoot);
         try
         {
             var verdict = AuditVerifier.Verify(snapshot, sealKey);
@@ -73,7 +74,7 @@ public static class AuditCommand
                 text.Append($"line {i + 1}: not a valid entry: {ErrorText.Shorten(Encoding.UTF8.GetString(snapshot.Lines[i]))}\n");
                 continue;
             }
-            text.Append($"#{e.Seq}  {KeyFacts.Time(e.Time, "yyyy-MM-dd HH:mm:ss")}Z  {e.Event} {e.Outcome}  by {e.User} on {e.Host} ({e.Tool})\n");
+            text.Append($"#{e.Seq}  {TextFormats.Utc(e.Time, TextFormats.ReadableTime)}Z  {e.Event} {e.Outcome}  by {e.User} on {e.Host} ({e.Tool})\n");
             Line(text, "key", e.Key is null ? null : $"{e.Key} ({string.Join(", ", new[] { e.KeyType, e.Protection, Identity(e) }.OfType<string>())})");
             Line(text, "key store", e.KeyStore);
             if (e.Provider is not null)

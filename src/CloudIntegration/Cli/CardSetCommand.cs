@@ -10,30 +10,29 @@ namespace CloudIntegration.Cli;
 /// <summary><c>cardset new NAME --quorum K --cards N --card-dir DIR</c>, <c>cardset passphrase NAME --card PATH</c>, <c>cardset list</c>.</summary>
 public static class CardSetCommand
 {
-    static readonly OptionSpec Help = new("-h", "help", null, "show this help and exit");
     static readonly OptionSpec Quorum = new(null, "quorum", "K", "how many cards open the set");
     static readonly OptionSpec Cards = new(null, "cards", "N", "how many cards to make");
     static readonly OptionSpec CardDir = new(null, "card-dir", "DIR", "where to write the cards");
     static readonly OptionSpec Card = new(null, "card", "PATH", "the card whose passphrase to change");
-    static readonly OptionSpec PassphraseFile = new(null, "passphrase-file", "FILE", "read the passphrases from FILE");
-    static readonly List<OptionSpec> Options = [Help, Quorum, Cards, CardDir, Card, PassphraseFile];
+    static readonly List<OptionSpec> Options = [CommandOptions.Help, Quorum, Cards, CardDir, Card, CommandOptions.PassphraseFile];
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
         var args = ParsedArguments.Parse(argv, Options);
-        if (args.Has(Help))
+        if (args.Has(CommandOptions.Help))
         {
             env.Out.Write(HelpText(env.ProgramName));
             return ExitCodes.Success;
         }
         var (subcommand, name) = SoftcardCommand.Subcommand(args, "cardset", ["new", "passphrase", "list"]);
-        foreach (var option in Options.Where(o => o != Help && args.Has(o)))
+        foreach (var option in Options.Where(o => o != CommandOptions.Help && args.Has(o)))
         {
             var allowed = subcommand switch
             {
-                "new" => option == Quorum || option == Cards || option == CardDir || option == PassphraseFile,
-                "passphrase" => option == Card || option == PassphraseFile,
-                _ => false,
+                "new" => option == Quorum || option == Cards || option == CardDir || option == CommandOptions.PassphraseFile,
+                "passphrase" => option == Card || option == CommandOptions.PassphraseFile,
+                "list" => false,
+                _ => throw new ArgumentOutOfRangeException(nameof(argv), subcommand, "unknown subcommand"),
             };
             if (!allowed) throw UsageErrors.OptionNotForSubcommand("--" + option.Long, "cardset", subcommand);
         }
@@ -63,9 +62,9 @@ public static class CardSetCommand
 
         if (CardSet.Load(root, name) is not null) throw RuntimeErrors.CardSetExists(name, CardSet.PathFor(root, name));
         foreach (var path in cardPaths) if (File.Exists(path)) throw RuntimeErrors.CardFileExists(path);
-        using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
+        using var secrets = ProtectionSetup.OpenSecrets(SoftcardCommand.PassphraseFile(args, env), env);
 
-        WorldDirectory.OpenOrCreate(root, env.Err);
+        WorldDirectory.OpenOrCreate(root, env.Diagnostics);
         var created = new List<string>();
         CardSet set;
         try
@@ -111,7 +110,7 @@ public static class CardSetCommand
         {
             throw RuntimeErrors.CardRefused(name, path, $"it is a card of another operator card set ('{card.CardSetName}', identifier {card.CardSetId})");
         }
-        using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
+        using var secrets = ProtectionSetup.OpenSecrets(SoftcardCommand.PassphraseFile(args, env), env);
         var old = PassphraseKdf.ReadExisting(secrets, $"{card.Label} of operator card set '{name}'");
         byte[] file;
         try
@@ -137,13 +136,13 @@ public static class CardSetCommand
     static int List(string root, ToolEnvironment env)
     {
         var failed = false;
-        var sets = CardSet.LoadAll(root, e => { env.Err.WriteLine("warning: " + e.Message); failed = true; });
+        var sets = CardSet.LoadAll(root, e => { env.Diagnostics.Warn(e.Message); failed = true; });
         var keys = SoftcardCommand.ProtectedKeys(root, env);
         if (sets.Count == 0) env.Out.WriteLine("no operator card sets in " + CardSet.DirectoryOf(root));
         foreach (var set in sets)
         {
             env.Out.WriteLine($"operator card set '{set.Name}' ({set.Quorum} of {set.Count} cards, identifier {set.Id}, " +
-                              $"created {SoftcardCommand.Date(set.Created)}): {SoftcardCommand.Protects(keys, Protection.CardSet(set.Name))}");
+                              $"created {TextFormats.Utc(set.Created)}): {SoftcardCommand.Protects(keys, Protection.CardSet(set.Name))}");
         }
         return failed ? ExitCodes.Failure : ExitCodes.Success;
     }

@@ -1,8 +1,8 @@
 using CloudIntegration.Ceremony;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
-using CloudIntegration.Keys;
 using CloudIntegration.KeyStores;
+using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.Providers;
 using CloudIntegration.Wrapping;
 
@@ -13,120 +13,120 @@ public static class ExportCommand
 {
     public static int Run(string[] argv, ToolEnvironment env)
     {
-        var warnings = new WarningCollector(env.Err);   // the summary repeats what scrolled past on stderr
-        env = env.WithErr(warnings);
         var providers = ProviderRegistry.For(env.Flavor);
-        var args = ParsedArguments.Parse(argv, ExportOptions.All);
-        if (args.Has(ExportOptions.Help))
+        var args = ParsedArguments.Parse(argv, CommandOptions.Export);
+        if (args.Has(CommandOptions.Help))
         {
             env.Out.Write(HelpText.Full(env.ProgramName, providers, Commands.All.Select(c => (c.Verb, c.Summary))));
             return ExitCodes.Success;
         }
-        if (args.Has(ExportOptions.Version))
+        if (args.Has(CommandOptions.Version))
         {
             env.Out.WriteLine($"{env.ProgramName} {ToolEnvironment.Version}");
             return ExitCodes.Success;
         }
+        var result = Export(CommandLine.Export(args, providers, env), env);
+        ExportReport.Print(result, args.Has(CommandOptions.Json), env);
+        return ExitCodes.Success;
+    }
 
-        var plan = ExportPlan.FromArguments(args, providers, HelpText.Usage(env.ProgramName));
-        var wrapKeyFile = Path.Combine(env.WorkingDirectory, plan.WrapKeyPath);
-        var wrappingKey = WrappingPublicKey.Load(wrapKeyFile);
-        plan.Provider.CheckWrappingKey(wrappingKey, wrapKeyFile);
-        if (plan.RequestedKeyType is { } requested) plan.Provider.CheckCombination(requested, plan.Algorithm, wrappingKey, plan.AzureKek);
-        env.Err.WriteLine($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
-        foreach (var warning in plan.Provider.Warnings(plan.Algorithm)) env.Err.WriteLine("warning: " + warning);
+    /// <summary>
+    /// Runs one validated export: reads the wrapping key once, opens the world and the key store once each, finds or
+    /// generates the key, wraps it, writes the provider's files and records it all in the audit trail. A ceremony file
+    /// runs each of its exports through here too.
+    /// </summary>
+    public static ExportResult Export(ExportRequest request, ToolEnvironment env)
+    {
+        var diagnostics = env.Diagnostics;
+        var earlierWarnings = diagnostics.Warnings.Count;   // a ceremony file runs several exports in one environment
+        var wrappingKey = WrappingPublicKey.Load(request.WrapKeyPath);
+        request.Provider.CheckWrappingKey(wrappingKey, request.WrapKeyPath);
+        // The provider's rules are checked before the key store opens, so a refused combination generates nothing.
+        if (request.RequestedKeyType is { } requested) request.Provider.CheckCombination(requested, request.Algorithm, wrappingKey, request.AzureKek);
+        diagnostics.Fact($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
+        foreach (var warning in request.Provider.Warnings(request.Algorithm)) diagnostics.Warn(warning);
+        if (!Directory.Exists(request.OutputDirectory)) throw RuntimeErrors.OutputFailed(request.OutputDirectory, "the output directory does not exist");
 
-        var outputDirectory = plan.Arguments.Value(ExportOptions.OutputDir) is { } dir
-            ? Path.GetFullPath(dir, env.WorkingDirectory)
-            : env.WorkingDirectory;
-        CheckOutputDirectory(outputDirectory);
-
+        using var world = new WorldSession(request.KeyStore.WorldRoot, diagnostics);
+        using var audit = new CeremonyAudit(world, CommandLine.Author(env), diagnostics);
         // Every export that gets as far as the key store is recorded in the audit trail, refused ones included.
-        var audit = new ExportAudit(plan, wrappingKey, env);
+        var exportAudit = new ExportAudit(request, wrappingKey, audit);
+        var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
         try
         {
-            using var store = KeyStoreSelection.Open(plan, env);
-            return Export(store, plan, wrappingKey, outputDirectory, audit, warnings, env);
+            using var store = KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.Provider.Algorithms), env);
+            exportAudit.Opened(store);
+            var (key, created) = FindOrGenerate(store, request, wrappingKey);
+            exportAudit.Found(key, created);
+            try
+            {
+                var files = Wrap(store, key, request, wrap, env);
+                return new ExportResult(request, key, created, wrappingKey, store.Description, files)
+                {
+                    Warnings = [.. diagnostics.Warnings.Skip(earlierWarnings)],
+                    AuditEntry = exportAudit.Exported(files),
+                    AuditLog = audit.Trail.LogPath,
+                };
+            }
+            catch (Exception original) when (created)
+            {
+                // A failed run leaves no key behind: the key was generated for this export and nothing holds it yet.
+                try
+                {
+                    store.Destroy(key);
+                }
+                catch (ToolError cleanup)
+                {
+                    throw RuntimeErrors.Runtime($"{original.Message}; also, the key generated for this export could not be removed ({cleanup.Message})", original);
+                }
+                throw;
+            }
         }
         catch (ToolError e)
         {
-            audit.Refused(e);
+            exportAudit.Refused(e);
             throw;
         }
     }
 
-    static int Export(IKeyStore store, ExportPlan plan, WrappingPublicKey wrappingKey, string outputDirectory,
-                      ExportAudit audit, WarningCollector warnings, ToolEnvironment env)
+    static IReadOnlyList<WrittenFile> Wrap(IKeyStore store, KeyRecord key, ExportRequest request, WrapRequest wrap, ToolEnvironment env)
     {
-        audit.Opened(store);
-        var (key, created) = FindOrGenerate(store, plan, wrappingKey);
-        audit.Found(key, created);
-        try
-        {
-            if (WrappingStrength.Warning(key.Type, wrappingKey) is { } weak) env.Err.WriteLine("warning: " + weak);
-            var wrapped = store.Wrap(key, plan.Provider.Request(wrappingKey, plan.Algorithm));
-            var context = new ExportContext(plan.KeyName, key.Type, plan.Algorithm, plan.AzureKek,
-                                            $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
-            var written = OutputSet.Write(outputDirectory, plan.Provider.Format(context, wrapped));
-            var record = audit.Exported(written, outputDirectory);
-
-            ExportReport.Print(new ExportResult(plan, key, created, wrappingKey, store.Description, written)
-            {
-                OutputDirectory = outputDirectory,
-                Warnings = warnings.Warnings,
-                AuditEntry = record,
-            }, env);
-            return ExitCodes.Success;
-        }
-        catch (Exception original) when (created)
-        {
-            // A failed run leaves no key behind: the key was generated for this export and nothing holds it yet.
-            try
-            {
-                store.Destroy(key);
-            }
-            catch (ToolError cleanup)
-            {
-                throw RuntimeErrors.Runtime($"{original.Message}; also, the key generated for this export could not be removed ({cleanup.Message})", original);
-            }
-            throw;
-        }
+        if (WrappingStrength.Warning(key.Type, wrap.WrappingKey) is { } weak) env.Diagnostics.Warn(weak);
+        var wrapped = store.Wrap(key, wrap);
+        var context = new ExportContext(request.KeyName, key.Type, request.Algorithm, request.AzureKek,
+                                        $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
+        return OutputSet.Write(request.OutputDirectory, request.Provider.Format(context, wrapped));
     }
 
-    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportPlan plan, WrappingPublicKey wrappingKey)
+    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportRequest request, WrappingPublicKey wrappingKey)
     {
-        if (store.Find(plan.KeyName) is { } existing)
+        if (store.Find(request.KeyName) is { } existing)
         {
-            CheckFits(existing, plan, wrappingKey);
+            CheckFits(existing, request, wrappingKey);
             return (existing, false);
         }
-        var type = plan.RequestedKeyType ?? plan.Provider.DefaultKeyType;
-        plan.Provider.CheckCombination(type, plan.Algorithm, wrappingKey, plan.AzureKek);
-        var (key, created) = store.GetOrGenerate(plan.KeyName, type, plan.Protection);
-        if (!created) CheckFits(key, plan, wrappingKey);
+        request.Provider.CheckCombination(request.NewKeyType, request.Algorithm, wrappingKey, request.AzureKek);
+        var (key, created) = store.GetOrGenerate(request.KeyName, request.NewKeyType, request.Protection);
+        if (!created) CheckFits(key, request, wrappingKey);
         return (key, created);
     }
 
     /// <summary>An existing key is re-exported only where its type and protection fit what was asked.</summary>
-    static void CheckFits(KeyRecord key, ExportPlan plan, WrappingPublicKey wrappingKey)
+    static void CheckFits(KeyRecord key, ExportRequest request, WrappingPublicKey wrappingKey)
     {
-        if (plan.RequestedKeyType is { } requested && requested != key.Type)
+        if (request.RequestedKeyType is { } requested && requested != key.Type)
         {
             throw UsageErrors.StoredKeyTypeMismatch(key.Name.Value, key.Type.Name, requested.Name);
         }
-        if (!plan.Provider.KeyTypes.Contains(key.Type))
+        var provider = request.Provider;
+        if (!provider.KeyTypes.Contains(key.Type))
         {
-            throw UsageErrors.StoredKeyNotForProvider(key.Name.Value, key.Type.Name, plan.Provider.Name, plan.Provider.KeyTypes.Select(t => t.Name));
+            throw UsageErrors.StoredKeyNotForProvider(key.Name.Value, key.Type.Name, provider.Name, provider.KeyTypes.Select(t => t.Name));
         }
-        if (key.Protection != plan.Protection)
+        if (key.Protection != request.Protection)
         {
-            throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), plan.Protection.DescribeAsGiven(), key.Protection.HowToGive());
+            throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), request.Protection.DescribeAsGiven(), key.Protection.HowToGive());
         }
-        plan.Provider.CheckCombination(key.Type, plan.Algorithm, wrappingKey, plan.AzureKek);
-    }
-
-    static void CheckOutputDirectory(string directory)
-    {
-        if (!Directory.Exists(directory)) throw RuntimeErrors.OutputFailed(directory, "the output directory does not exist");
+        provider.CheckCombination(key.Type, request.Algorithm, wrappingKey, request.AzureKek);
     }
 }

@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using CloudIntegration.Audit;
 using CloudIntegration.Ceremony;
+using CloudIntegration.IO;
 using CloudIntegration.KeyStores;
 using CloudIntegration.Providers;
 using CloudIntegration.Wrapping;
@@ -10,18 +10,18 @@ namespace CloudIntegration.Cli;
 
 /// <summary>What one successful export did. Holds no secret.</summary>
 public sealed record ExportResult(
-    ExportPlan Plan,
+    ExportRequest Request,
     KeyRecord Key,
     bool Created,
     WrappingPublicKey WrappingKey,
     string KeyStore,
-    IReadOnlyList<string> Files)
+    IReadOnlyList<WrittenFile> Files)
 {
-    public string OutputDirectory { get; init; } = "";
-    /// <summary>Every <c>warning:</c> line the export printed on stderr, without the prefix.</summary>
+    /// <summary>The warnings of the export (key store, provider, strength), without the <c>warning: </c> prefix.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>The export's entry in the audit trail, as written.</summary>
     public AuditEntry? AuditEntry { get; init; }
+    public string AuditLog { get; init; } = "";
 }
 
 /// <summary>
@@ -30,29 +30,30 @@ public sealed record ExportResult(
 /// </summary>
 public static class ExportReport
 {
-    public static void Print(ExportResult result, ToolEnvironment env)
+    public static void Print(ExportResult result, bool json, ToolEnvironment env)
     {
-        var steps = result.Plan.Provider.NextSteps(StepContext(result, env));
-        var files = result.Files.Select(path => new FileFact(path)).ToList();
-        if (result.Plan.Arguments.Has(ExportOptions.Json))
+        // What the export noted goes to stderr first, so on a terminal it reads before the summary it belongs to.
+        env.Diagnostics.WriteTo(env.Err);
+        var steps = result.Request.Provider.NextSteps(StepContext(result, env));
+        var files = result.Files;
+        if (json)
         {
-            env.Out.WriteLine(Json(result, files, steps, CeremonyAudit.Trail(env).LogPath));
+            env.Out.WriteLine(Json(result, steps));
             return;
         }
 
-        var plan = result.Plan;
+        var request = result.Request;
         var key = result.Key;
         var wrappingKey = result.WrappingKey;
         env.Out.WriteLine($"{(result.Created ? "generated" : "exported existing")} key '{key.Name}' ({key.Type.Name}, " +
-                          $"{key.Protection.Describe()}) for {plan.Provider.Name} with " +
-                          plan.Provider.Request(wrappingKey, plan.Algorithm).Describe());
+                          $"{key.Protection.Describe()}) for {request.Provider.Name} with " +
+                          request.Provider.Request(wrappingKey, request.Algorithm).Describe());
         env.Out.WriteLine("  " + KeyFacts.Identity(key));
         env.Out.WriteLine($"  wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         env.Out.WriteLine($"  security strength (NIST SP 800-57): key {key.Type.StrengthBits} bits, wrapping key {wrappingKey.StrengthBits} bits");
         env.Out.WriteLine($"  key store: {result.KeyStore}");
-        if (result.AuditEntry is { } entry) env.Out.WriteLine($"  audit: entry {entry.Seq} in {CeremonyAudit.Trail(env).LogPath}");
-        var inWorkingDirectory = Path.GetFullPath(result.OutputDirectory.Length > 0 ? result.OutputDirectory : env.WorkingDirectory) ==
-                                 Path.GetFullPath(env.WorkingDirectory);
+        if (result.AuditEntry is { } entry) env.Out.WriteLine($"  audit: entry {entry.Seq} in {result.AuditLog}");
+        var inWorkingDirectory = request.OutputDirectory == Path.GetFullPath(env.WorkingDirectory);
         foreach (var file in files)
         {
             env.Out.WriteLine($"wrote {(inWorkingDirectory ? file.Name : file.Path)} ({file.Bytes} bytes, SHA-256 {file.Sha256})");
@@ -63,30 +64,22 @@ public static class ExportReport
             foreach (var warning in result.Warnings) env.Out.WriteLine("  - " + warning);
         }
         env.Out.WriteLine();
-        env.Out.WriteLine($"next steps at {plan.Provider.Name}:");
+        env.Out.WriteLine($"next steps at {request.Provider.Name}:");
         foreach (var command in steps.Commands) env.Out.WriteLine("  " + command);
         foreach (var upload in steps.Uploads) env.Out.WriteLine($"  upload: {upload.Field} <- {upload.File}");
         foreach (var note in steps.Notes) env.Out.WriteLine("  note: " + note);
     }
 
     public static ImportStepContext StepContext(ExportResult result, ToolEnvironment env) => new(
-        result.Plan.KeyName, result.Key.Type, result.Plan.Algorithm, result.WrappingKey.Bits, result.Plan.AzureKek,
-        result.Key.PublicKey is null ? "" : result.Key.Fingerprint, result.Plan.WrapKeyPath,
-        result.OutputDirectory.Length > 0 ? result.OutputDirectory : env.WorkingDirectory, env.WorkingDirectory);
+        result.Request.KeyName, result.Key.Type, result.Request.Algorithm, result.WrappingKey.Bits, result.Request.AzureKek,
+        result.Key.PublicKey is null ? "" : result.Key.Fingerprint, result.Request.WrapKeyArgument,
+        result.Request.OutputDirectory, env.WorkingDirectory);
 
-    sealed record FileFact(string Path)
+    static string Json(ExportResult result, ImportSteps steps)
     {
-        readonly byte[] _content = File.ReadAllBytes(Path);
-        public long Bytes => _content.Length;
-        public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(_content));
-        public string Name => System.IO.Path.GetFileName(Path);
-    }
-
-    static string Json(ExportResult result, IReadOnlyList<FileFact> files, ImportSteps steps, string auditLog)
-    {
-        var plan = result.Plan;
+        var request = result.Request;
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, KeyFacts.JsonOptions))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.IndentedJson))
         {
             json.WriteStartObject();
             json.WriteStartObject("key");
@@ -94,22 +87,22 @@ public static class ExportReport
             json.WriteBoolean("generated", result.Created);
             json.WriteNumber("strengthBits", result.Key.Type.StrengthBits);
             json.WriteEndObject();
-            json.WriteString("provider", plan.Provider.Name);
-            json.WriteString("wrapAlgorithm", plan.Algorithm.Name);
-            json.WriteString("wrapping", plan.Provider.Request(result.WrappingKey, plan.Algorithm).Describe());
+            json.WriteString("provider", request.Provider.Name);
+            json.WriteString("wrapAlgorithm", request.Algorithm.Name);
+            json.WriteString("wrapping", request.Provider.Request(result.WrappingKey, request.Algorithm).Describe());
             json.WriteStartObject("wrappingKey");
             json.WriteNumber("bits", result.WrappingKey.Bits);
             json.WriteNumber("strengthBits", result.WrappingKey.StrengthBits);
             json.WriteString("format", result.WrappingKey.Format);
             json.WriteString("fingerprint", result.WrappingKey.Fingerprint);
-            json.WriteString("file", plan.WrapKeyPath);
+            json.WriteString("file", request.WrapKeyArgument);
             json.WriteEndObject();
             json.WriteString("keyStore", result.KeyStore);
-            if (plan.Module is { } module) json.WriteNumber("module", module);
-            else json.WriteString("module", plan.ModuleSelector);   // a PKCS#11 token chosen by label or serial
-            json.WriteString("outputDirectory", result.OutputDirectory);
+            if (request.KeyStore.ModuleNumber is { } module) json.WriteNumber("module", module);
+            else json.WriteString("module", request.KeyStore.Module!.Text);   // a PKCS#11 token chosen by label or serial
+            json.WriteString("outputDirectory", request.OutputDirectory);
             json.WriteStartArray("files");
-            foreach (var file in files)
+            foreach (var file in result.Files)
             {
                 json.WriteStartObject();
                 json.WriteString("name", file.Name);
@@ -143,8 +136,8 @@ public static class ExportReport
             {
                 json.WriteStartObject("audit");
                 json.WriteNumber("entry", entry.Seq);
-                json.WriteString("log", auditLog);
-                json.WriteString("time", entry.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+                json.WriteString("log", result.AuditLog);
+                json.WriteString("time", TextFormats.Utc(entry.Time, TextFormats.PreciseTimestamp));
                 json.WriteEndObject();
             }
             else

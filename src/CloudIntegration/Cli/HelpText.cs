@@ -32,7 +32,7 @@ public static class HelpText
                               "; see the table below");
         text.AppendLine();
         text.AppendLine("options:");
-        foreach (var option in ExportOptions.All)
+        foreach (var option in CommandOptions.Export)
         {
             var name = (option.Short is null ? "" : option.Short + (option.ValueName is null ? "" : " " + option.ValueName) + ", ") +
                        "--" + option.Long + (option.ValueName is null ? "" : " " + option.ValueName);

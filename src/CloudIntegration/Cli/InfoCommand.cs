@@ -13,14 +13,14 @@ namespace CloudIntegration.Cli;
 /// </summary>
 public static class InfoCommand
 {
-    static readonly List<OptionSpec> Options = [ExportOptions.Help, ExportOptions.Pkcs11Library];
+    static readonly List<OptionSpec> Options = [CommandOptions.Help, CommandOptions.Pkcs11Library];
 
     static string Usage(string program) => $"{program} info [-h] [--pkcs11-library LIB]";
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
         var args = ParsedArguments.Parse(argv, Options);
-        if (args.Has(ExportOptions.Help))
+        if (args.Has(CommandOptions.Help))
         {
             env.Out.WriteLine("usage: " + Usage(env.ProgramName));
             env.Out.WriteLine();
@@ -31,8 +31,9 @@ public static class InfoCommand
         }
         if (args.Positionals.Count > 0) throw UsageErrors.Usage($"unexpected argument '{ErrorText.Shorten(args.Positionals[0])}' (usage: {Usage(env.ProgramName)})");
 
-        if (Pkcs11Setup.Library(args, env) is { } library) PrintLibrary(TokenInventory.Survey(library), env.Out);
-        else PrintWorld(KeyStoreSelection.WorldRoot(env), env.Out);
+        var request = CommandLine.KeyStore(args, env);
+        if (request.Pkcs11Library is { } library) PrintLibrary(TokenInventory.Survey(library), env.Out);
+        else PrintWorld(request.WorldRoot, env.Out);
         return ExitCodes.Success;
     }
 

@@ -1,9 +1,11 @@
+using CloudIntegration.Ceremony;
 using CloudIntegration.KeyStores;
 using CloudIntegration.KeyStores.SoftwareWorld;
+using CloudIntegration.Wrapping;
 
 namespace CloudIntegration.Cli;
 
-/// <summary>Chooses and opens the key store a command runs against.</summary>
+/// <summary>Chooses and opens the key store a command runs against: once per command, from its validated request.</summary>
 public static class KeyStoreSelection
 {
     public static string WorldRoot(ToolEnvironment env) =>
@@ -11,18 +13,13 @@ public static class KeyStoreSelection
             ? Path.GetFullPath(configured, env.WorkingDirectory)
             : WorldDirectory.DefaultRoot();
 
-    public static IKeyStore Open(ExportPlan plan, ToolEnvironment env)
-    {
-        if (Pkcs11Setup.Library(plan.Arguments, env) is { } library) return Pkcs11Setup.Open(library, plan, env);
-        Pkcs11Setup.RejectWithoutLibrary(plan.Arguments);
-        return SoftwareWorld.Open(WorldRoot(env), plan.ModuleNumber(), ProtectionSetup.Unlocker(plan.Arguments, env), env.Err);
-    }
-
-    /// <summary>For commands other than the export (keys list/show/destroy): the same choice, from their options.</summary>
-    public static IKeyStore Open(int module, ParsedArguments arguments, ToolEnvironment env)
-    {
-        if (Pkcs11Setup.Library(arguments, env) is { } library) return Pkcs11Setup.Open(library, arguments, env);
-        Pkcs11Setup.RejectWithoutLibrary(arguments);
-        return SoftwareWorld.Open(WorldRoot(env), module, ProtectionSetup.Unlocker(arguments, env), env.Err);
-    }
+    /// <summary>
+    /// The PKCS#11 token or the embedded world the request names. The world comes from the command's
+    /// <paramref name="world"/>, shared with its audit trail. <paramref name="rehearsal"/>: the export's wrap, which a
+    /// token tries on a throwaway key before anything is generated (the other commands wrap nothing).
+    /// </summary>
+    public static IKeyStore Open(KeyStoreRequest request, WorldSession world, Pkcs11Setup.Rehearsal? rehearsal, ToolEnvironment env) =>
+        request.Pkcs11Library is { } library
+            ? Pkcs11Setup.Open(library, request, rehearsal, env)
+            : SoftwareWorld.Open(world, request.WorldModule, ProtectionSetup.Unlocker(request, env));
 }

@@ -3,6 +3,7 @@ using CloudIntegration.Ceremony;
 using CloudIntegration.Errors;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores;
+using CloudIntegration.KeyStores.SoftwareWorld;
 
 namespace CloudIntegration.Cli;
 
@@ -18,55 +19,49 @@ public static class KeysCommand
     static readonly OptionSpec Yes = new(null, "yes", null, "keys destroy: do not ask for the key name to confirm");
     static readonly string[] Subcommands = ["list", "show", "destroy"];
 
-    /// <summary>
-    /// The export's options that choose a key store (module, and whatever store options other builds add), plus our
-    /// own. Provider, key type and output options mean nothing here and are refused as unknown.
-    /// </summary>
-    static List<OptionSpec> Options =>
-    [
-        .. ExportOptions.All.Where(o => o != ExportOptions.Version && o != ExportOptions.AzureKek &&
-                                        o != ExportOptions.KeyType && o != ExportOptions.OutputDir),
-        Yes,
-    ];
+    /// <summary>The key store options every command shares, plus our own. Provider, key type and output options are refused as unknown.</summary>
+    static readonly List<OptionSpec> Options = [CommandOptions.Help, CommandOptions.Json, Yes, .. CommandOptions.KeyStore];
 
     static string Usage(string program) =>
         $"{program} keys list [--json] [-m MODULE] | keys show keyName [--json] [-m MODULE] | keys destroy keyName [--yes] [--json] [-m MODULE]";
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
-        if (argv.Length == 0) throw UsageErrors.MissingSubcommand(Verb, Subcommands);
-        if (argv[0] is "-h" or "--help") return Help(env);
-        if (!Subcommands.Contains(argv[0])) throw UsageErrors.UnknownSubcommand(Verb, argv[0], Subcommands);
-        var args = ParsedArguments.Parse(argv[1..], Options);
-        if (args.Has(ExportOptions.Help)) return Help(env);
-        var expected = argv[0] == "list" ? 0 : 1;
-        if (args.Positionals.Count != expected) throw UsageErrors.WrongArguments(Usage(env.ProgramName));
-        var name = expected == 1 ? KeyName.Parse(args.Positionals[0]) : default;
-        var module = ExportPlan.ParseModule(args.Value(ExportOptions.Module));
-        var json = args.Has(ExportOptions.Json);
+        var args = ParsedArguments.Parse(argv, Options);
+        if (args.Has(CommandOptions.Help)) return Help(env);
+        var (subcommand, arguments) = CommandLine.Subcommand(args, Verb, Subcommands);
+        if (arguments.Count != (subcommand == "list" ? 0 : 1)) throw UsageErrors.WrongArguments(Usage(env.ProgramName));
+        if (args.Has(Yes) && subcommand != "destroy") throw UsageErrors.OptionNotForSubcommand("--yes", Verb, subcommand);
+        var name = subcommand == "list" ? default : KeyName.Parse(arguments[0]);
+        var request = CommandLine.KeyStore(args, env);
+        var json = args.Has(CommandOptions.Json);
 
-        return argv[0] switch
+        // The world is opened once, for the key store and the audit trail alike; so is the store.
+        using var world = new WorldSession(request.WorldRoot, env.Diagnostics);
+        using var audit = new CeremonyAudit(world, CommandLine.Author(env), env.Diagnostics);
+        return subcommand switch
         {
-            "list" => List(module, args, json, env),
-            "show" => Show(name, module, args, json, env),
-            _ => Destroy(name, module, args, json, env),
+            "list" => List(request, world, audit, json, env),
+            "show" => Show(name, request, world, audit, json, env),
+            "destroy" => Destroy(name, request, world, audit, args.Has(Yes), json, env),
+            _ => throw new ArgumentOutOfRangeException(nameof(argv), subcommand, "unknown subcommand"),
         };
     }
 
-    static int List(int module, ParsedArguments args, bool json, ToolEnvironment env)
+    static int List(KeyStoreRequest request, WorldSession world, CeremonyAudit audit, bool json, ToolEnvironment env)
     {
-        using var store = KeyStoreSelection.Open(module, args, env);
-        var entries = CeremonyAudit.Trail(env).Entries();
+        using var store = KeyStoreSelection.Open(request, world, null, env);
+        var entries = audit.Trail.Entries();
         var rows = store.List().Select(k => new KeyInventory.Row(k, ExportHistory.Of(k, entries))).ToList();
         env.Out.Write(json ? KeyInventory.ListJson(rows, store.Description) : KeyInventory.Table(rows, store.Description));
         return ExitCodes.Success;
     }
 
-    static int Show(KeyName name, int module, ParsedArguments args, bool json, ToolEnvironment env)
+    static int Show(KeyName name, KeyStoreRequest request, WorldSession world, CeremonyAudit audit, bool json, ToolEnvironment env)
     {
-        using var store = KeyStoreSelection.Open(module, args, env);
+        using var store = KeyStoreSelection.Open(request, world, null, env);
         var key = store.Find(name) ?? throw RuntimeErrors.KeyNotFound(name.Value, store.Description);
-        var row = new KeyInventory.Row(key, ExportHistory.Of(key, CeremonyAudit.Trail(env).Entries()));
+        var row = new KeyInventory.Row(key, ExportHistory.Of(key, audit.Trail.Entries()));
         env.Out.Write(json ? KeyInventory.ShowJson(row, store.Description) : KeyInventory.Details(row, store.Description));
         return ExitCodes.Success;
     }
@@ -75,23 +70,23 @@ public static class KeysCommand
     /// Checks the trail first, asks (unless --yes), destroys, then records. Any refusal once the store is open (no such
     /// key, a damaged key, a wrong confirmation) is recorded too.
     /// </summary>
-    static int Destroy(KeyName name, int module, ParsedArguments args, bool json, ToolEnvironment env)
+    static int Destroy(KeyName name, KeyStoreRequest request, WorldSession world, CeremonyAudit audit, bool yes, bool json, ToolEnvironment env)
     {
-        var entry = CeremonyAudit.Stamp(env, AuditEntry.Destroy, AuditEntry.Ok) with { Key = name.Value, Module = module };
+        var entry = audit.Stamp(AuditEntry.Destroy, AuditEntry.Ok) with { Key = name.Value, Module = request.ModuleNumber };
         var trailChecked = false;
         var destroyed = false;
         try
         {
-            using var store = KeyStoreSelection.Open(module, args, env);
+            using var store = KeyStoreSelection.Open(request, world, null, env);
             entry = entry with { KeyStore = store.Description };
-            CeremonyAudit.CheckAppendable(env);
+            audit.CheckAppendable();
             trailChecked = true;
             var key = store.Find(name) ?? throw RuntimeErrors.KeyNotFound(name.Value, store.Description);
             entry = entry.About(key);
-            if (!args.Has(Yes)) Confirm(key, env);
+            if (!yes) Confirm(key, env);
             store.Destroy(key);
             destroyed = true;
-            var written = Record(entry with { Time = DateTimeOffset.UtcNow }, env);
+            var written = Record(audit, entry with { Time = DateTimeOffset.UtcNow });
             env.Out.Write(json
                 ? KeyInventory.Json(j =>
                 {
@@ -108,17 +103,17 @@ public static class KeysCommand
         }
         catch (ToolError e) when (trailChecked && !destroyed)
         {
-            CeremonyAudit.TryRecordRefusal(env, entry with { Outcome = AuditEntry.Refused, Error = e.Message, Time = DateTimeOffset.UtcNow });
+            audit.TryRecordRefusal(entry with { Outcome = AuditEntry.Refused, Error = e.Message, Time = DateTimeOffset.UtcNow });
             throw;
         }
     }
 
     /// <summary>The key is gone by now: a failure to record it must say so, not suggest nothing happened.</summary>
-    static AuditEntry Record(AuditEntry entry, ToolEnvironment env)
+    static AuditEntry Record(CeremonyAudit audit, AuditEntry entry)
     {
         try
         {
-            return CeremonyAudit.Append(env, entry)[^1];
+            return audit.Append(entry)[^1];
         }
         catch (ToolError e)
         {
@@ -129,7 +124,7 @@ public static class KeysCommand
     /// <summary>Destroying is final, so the operator types the key's name (read from standard input) to go on.</summary>
     static void Confirm(KeyRecord key, ToolEnvironment env)
     {
-        env.Err.WriteLine($"about to destroy key '{key.Name}' ({key.Type.Name}, {key.Protection.Describe()}, {KeyFacts.Short(key)}) " +
+        env.Diagnostics.Prompt($"about to destroy key '{key.Name}' ({key.Type.Name}, {key.Protection.Describe()}, {KeyFacts.Short(key)}) " +
                           "for good: it can never be exported again (copies already imported at a provider are not affected)");
         env.Err.Write("type the key name to confirm: ");
         env.Err.Flush();

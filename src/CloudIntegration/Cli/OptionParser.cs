@@ -12,7 +12,6 @@ public sealed record OptionSpec(string? Short, string Long, string? ValueName, s
 public sealed class ParsedArguments
 {
     readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
-    readonly List<string> _order = [];
 
     public List<string> Positionals { get; } = [];
 
@@ -23,16 +22,9 @@ public sealed class ParsedArguments
 
     public IReadOnlyList<string> Values(OptionSpec option) => _values.TryGetValue(option.Long, out var v) ? v : [];
 
-    /// <summary>The options in the order they were first given, by their long names.</summary>
-    public IReadOnlyList<string> Order => _order;
-
-    internal void Add(OptionSpec option, string value)
+    void Add(OptionSpec option, string value)
     {
-        if (!_values.TryGetValue(option.Long, out var list))
-        {
-            _values[option.Long] = list = [];
-            _order.Add(option.Long);
-        }
+        if (!_values.TryGetValue(option.Long, out var list)) _values[option.Long] = list = [];
         list.Add(value);
     }
 

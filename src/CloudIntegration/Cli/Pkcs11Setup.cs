@@ -1,5 +1,5 @@
+using CloudIntegration.Ceremony;
 using CloudIntegration.Credentials;
-using CloudIntegration.Errors;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores;
 using CloudIntegration.KeyStores.Pkcs11;
@@ -12,50 +12,26 @@ public static class Pkcs11Setup
 {
     public const string LibraryVariable = "CLOUD_INTEGRATION_PKCS11_LIBRARY";
 
-    /// <summary>The library to use, the option winning over the environment; null for the embedded world.</summary>
-    public static string? Library(ParsedArguments args, ToolEnvironment env)
-    {
-        var given = args.Value(ExportOptions.Pkcs11Library);
-        if (given is { Length: 0 }) throw UsageErrors.Usage("--pkcs11-library needs the path of a PKCS#11 library");
-        var chosen = given ?? env.Variable(LibraryVariable);
-        return string.IsNullOrEmpty(chosen) ? null : Path.GetFullPath(chosen, env.WorkingDirectory);
-    }
+    /// <summary>
+    /// The wrap an export will ask for, with the wrapping key the export already read and checked, and the provider's
+    /// other algorithms, to say which would work when the token refuses this one.
+    /// </summary>
+    public sealed record Rehearsal(WrapRequest Request, IReadOnlyList<WrapAlgorithm> Alternatives);
 
-    /// <summary>Options that only make sense with a token are refused, not ignored, without one.</summary>
-    public static void RejectWithoutLibrary(ParsedArguments args)
-    {
-        if (args.Has(ExportOptions.PinFile)) throw UsageErrors.Pkcs11OptionWithoutLibrary("--pin-file");
-    }
-
-    /// <summary>The token an export runs against, with the provider's algorithms for advice and the wrap to rehearse.</summary>
-    public static IKeyStore Open(string library, ExportPlan plan, ToolEnvironment env) =>
-        Open(env, plan.Arguments, pin => new Pkcs11StoreOptions(
-            library,
-            Selector(plan.ModuleSelector, plan.Protection),
-            plan.Protection,
-            pin,
-            plan.Provider.Algorithms,
-            Rehearsal(plan, env),
-            env.Err));
-
-    /// <summary>The token another command (keys list/show/destroy) runs against, chosen by the same options.</summary>
-    public static IKeyStore Open(string library, ParsedArguments args, ToolEnvironment env)
-    {
-        var protection = args.Value(ExportOptions.Softcard) is { } softcard ? Protection.Softcard(softcard)
-            : args.Value(ExportOptions.CardSet) is { } cardSet ? Protection.CardSet(cardSet)
-            : Protection.Module;
-        return Open(env, args, pin => new Pkcs11StoreOptions(
-            library, Selector(args.Value(ExportOptions.Module), protection), protection, pin, [], null, env.Err));
-    }
-
-    static IKeyStore Open(ToolEnvironment env, ParsedArguments args, Func<Func<string, byte[]>, Pkcs11StoreOptions> options)
+    public static IKeyStore Open(string library, KeyStoreRequest request, Rehearsal? rehearsal, ToolEnvironment env)
     {
         // Standard input is read only if the token asks for a PIN: a terminal prompt, or lines when redirected.
         SecretSource? secrets = null;
         try
         {
-            return Pkcs11KeyStore.Open(options(prompt =>
-                (secrets ??= SecretSource.Open(args.Value(ExportOptions.PinFile), env.In, env.InputIsTerminal, env.Err)).Read(prompt)));
+            return Pkcs11KeyStore.Open(new Pkcs11StoreOptions(
+                library,
+                Selector(request.Module, request.Protection),
+                request.Protection,
+                prompt => (secrets ??= SecretSource.Open(request.PinFile, env.In, env.InputIsTerminal, env.Err)).Read(prompt),
+                rehearsal?.Alternatives ?? [],
+                rehearsal?.Request,
+                env.Diagnostics));
         }
         finally
         {
@@ -64,17 +40,10 @@ public static class Pkcs11Setup
     }
 
     /// <summary>
-    /// The wrap the export will ask for. The export command has already read and checked the wrapping key file; it is
-    /// read again here (it is small) so that the token can try the wrap on a throwaway key before generating anything.
-    /// </summary>
-    static WrapRequest Rehearsal(ExportPlan plan, ToolEnvironment env) =>
-        plan.Provider.Request(WrappingPublicKey.Load(Path.Combine(env.WorkingDirectory, plan.WrapKeyPath)), plan.Algorithm);
-
-    /// <summary>
     /// -S and -O name the token (vendors present softcards and card sets as tokens); the key is recorded with that
     /// protection. -m may be given as well, but must then select the same token.
     /// </summary>
-    static TokenSelector Selector(string? module, Protection protection) => protection.Kind switch
+    static TokenSelector Selector(ModuleSelector? module, Protection protection) => protection.Kind switch
     {
         ProtectionKind.Softcard => new TokenSelector(module, protection.Name, "-S/--softcard"),
         ProtectionKind.CardSet => new TokenSelector(module, protection.Name, "-O/--ocs"),

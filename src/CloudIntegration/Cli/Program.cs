@@ -6,17 +6,23 @@ public static class Program
 {
     public static int Main(string[] args) => Run(args, ToolEnvironment.FromProcess());
 
-    /// <summary>Runs one command. Every failure becomes one <c>error: ...</c> line and an exit status; never a trace.</summary>
+    /// <summary>
+    /// Runs one command. Every failure becomes one <c>error: ...</c> line and an exit status; never a trace. The
+    /// command's notes and warnings are printed when it returns, and dropped when it fails: on failure stderr holds
+    /// the error line alone (and any prompts that were answered).
+    /// </summary>
     public static int Run(string[] args, ToolEnvironment env)
     {
         try
         {
-            if (args.Length > 0 && Commands.Find(args[0]) is { } command) return command.Run(args[1..], env);
-            return ExportCommand.Run(args, env);
+            var code = args.Length > 0 && Commands.Find(args[0]) is { } command ? command.Run(args[1..], env) : ExportCommand.Run(args, env);
+            env.Diagnostics.WriteTo(env.Err);
+            return code;
         }
         catch (ToolError e)
         {
-            env.Err.WriteLine("error: " + e.Message);
+            var also = env.Diagnostics.FailureNotes.Count == 0 ? "" : " (also: " + string.Join("; ", env.Diagnostics.FailureNotes) + ")";
+            env.Err.WriteLine("error: " + e.Message + also);
             return ExitCodes.For(e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,5 +1,5 @@
+using CloudIntegration.Ceremony;
 using CloudIntegration.Credentials;
-using CloudIntegration.Errors;
 using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.KeyStores.SoftwareWorld.Protections;
 
@@ -9,31 +9,20 @@ namespace CloudIntegration.Cli;
 public static class ProtectionSetup
 {
     /// <summary>
-    /// The unlocker for an export. Passphrases are read only when a softcard or card set actually needs one, so a
-    /// module-protected export never touches standard input.
+    /// The unlocker for a command's key store. Passphrases are read only when a softcard or card set actually needs
+    /// one, so a module-protected export never touches standard input.
     /// </summary>
-    public static IProtectionUnlocker Unlocker(ParsedArguments args, ToolEnvironment env)
-    {
-        var softcard = args.Has(ExportOptions.Softcard);
-        var cardSet = args.Has(ExportOptions.CardSet);
-        if (args.Has(ExportOptions.Card) && !cardSet) throw UsageErrors.OptionNeedsProtection("--card", "-O CARDSET");
-        if (args.Has(ExportOptions.PassphraseFile) && !softcard && !cardSet)
-        {
-            throw UsageErrors.OptionNeedsProtection("--passphrase-file", "-S SOFTCARD or -O CARDSET");
-        }
-        var passphraseFile = args.Value(ExportOptions.PassphraseFile);
-        return new ProtectionUnlocker(
-            KeyStoreSelection.WorldRoot(env),
-            () => OpenSecrets(passphraseFile, env),
-            [.. args.Values(ExportOptions.Card).Select(p => Path.GetFullPath(p, env.WorkingDirectory))],
+    public static IProtectionUnlocker Unlocker(KeyStoreRequest request, ToolEnvironment env) =>
+        new ProtectionUnlocker(
+            request.WorldRoot,
+            () => OpenSecrets(request.PassphraseFile, env),
+            request.Cards,
             CardPathPrompt(env),
-            env.Err);
-    }
+            env.Diagnostics);
 
-    /// <summary>The passphrase source: the named file, else a terminal prompt, else lines of standard input.</summary>
+    /// <summary>The passphrase source: the named file (an absolute path), else a terminal prompt, else lines of standard input.</summary>
     public static SecretSource OpenSecrets(string? passphraseFile, ToolEnvironment env) =>
-        SecretSource.Open(passphraseFile is null ? null : Path.GetFullPath(passphraseFile, env.WorkingDirectory),
-                          env.In, env.InputIsTerminal, env.Err);
+        SecretSource.Open(passphraseFile, env.In, env.InputIsTerminal, env.Err);
 
     /// <summary>On a terminal, asks for the path of the next card (echoed: a path is not a secret); otherwise null.</summary>
     public static Func<string, string?>? CardPathPrompt(ToolEnvironment env) =>

@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
+using CloudIntegration.Ceremony;
 using CloudIntegration.Errors;
+using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.KeyStores.SoftwareWorld.Protections;
@@ -10,32 +11,30 @@ namespace CloudIntegration.Cli;
 /// <summary><c>softcard new NAME</c>, <c>softcard passphrase NAME</c>, <c>softcard list</c>.</summary>
 public static class SoftcardCommand
 {
-    static readonly OptionSpec Help = new("-h", "help", null, "show this help and exit");
-    static readonly OptionSpec PassphraseFile = new(null, "passphrase-file", "FILE",
-        "read the passphrases from FILE, one per line in the order asked, instead of a terminal prompt or standard input");
-    static readonly List<OptionSpec> Options = [Help, PassphraseFile];
+    static readonly List<OptionSpec> Options = [CommandOptions.Help, CommandOptions.PassphraseFile];
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
         var args = ParsedArguments.Parse(argv, Options);
-        if (args.Has(Help))
+        if (args.Has(CommandOptions.Help))
         {
             env.Out.Write(HelpText(env.ProgramName));
             return ExitCodes.Success;
         }
         var (subcommand, name) = Subcommand(args, "softcard", ["new", "passphrase", "list"]);
         var root = KeyStoreSelection.WorldRoot(env);
+        var passphraseFile = PassphraseFile(args, env);
         switch (subcommand)
         {
             case "new":
             {
                 if (Softcard.Load(root, name!) is not null) throw RuntimeErrors.SoftcardExists(name!, Softcard.PathFor(root, name!));
-                using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
+                using var secrets = ProtectionSetup.OpenSecrets(passphraseFile, env);
                 var passphrase = PassphraseKdf.ReadNew(secrets, $"softcard '{name}'", env.Err);
                 Softcard softcard;
                 try
                 {
-                    WorldDirectory.OpenOrCreate(root, env.Err);
+                    WorldDirectory.OpenOrCreate(root, env.Diagnostics);
                     softcard = Softcard.Create(root, name!, passphrase);
                 }
                 finally
@@ -49,7 +48,7 @@ public static class SoftcardCommand
             case "passphrase":
             {
                 var softcard = Softcard.Load(root, name!) ?? throw RuntimeErrors.SoftcardNotFound(name!, Softcard.PathFor(root, name!));
-                using var secrets = ProtectionSetup.OpenSecrets(args.Value(PassphraseFile), env);
+                using var secrets = ProtectionSetup.OpenSecrets(passphraseFile, env);
                 var old = PassphraseKdf.ReadExisting(secrets, $"softcard '{name}'");
                 try
                 {
@@ -65,12 +64,12 @@ public static class SoftcardCommand
             default:
             {
                 var failed = false;
-                var softcards = Softcard.LoadAll(root, e => { env.Err.WriteLine("warning: " + e.Message); failed = true; });
+                var softcards = Softcard.LoadAll(root, e => { env.Diagnostics.Warn(e.Message); failed = true; });
                 var keys = ProtectedKeys(root, env);
                 if (softcards.Count == 0) env.Out.WriteLine("no softcards in " + Softcard.DirectoryOf(root));
                 foreach (var softcard in softcards)
                 {
-                    env.Out.WriteLine($"softcard '{softcard.Name}' (identifier {softcard.Id}, created {Date(softcard.Created)}): " +
+                    env.Out.WriteLine($"softcard '{softcard.Name}' (identifier {softcard.Id}, created {TextFormats.Utc(softcard.Created)}): " +
                                       Protects(keys, Protection.Softcard(softcard.Name)));
                 }
                 return failed ? ExitCodes.Failure : ExitCodes.Success;
@@ -105,20 +104,19 @@ public static class SoftcardCommand
     /// <summary>The subcommand and, for those that take one, the validated name.</summary>
     internal static (string Subcommand, string? Name) Subcommand(ParsedArguments args, string verb, string[] subcommands)
     {
-        var positionals = args.Positionals;
-        if (positionals.Count == 0 || !subcommands.Contains(positionals[0]))
-        {
-            throw UsageErrors.BadSubcommand(verb, positionals.Count == 0 ? null : positionals[0], subcommands);
-        }
-        var subcommand = positionals[0];
+        var (subcommand, arguments) = CommandLine.Subcommand(args, verb, subcommands);
         var wantsName = subcommand != "list";
-        if (positionals.Count > (wantsName ? 2 : 1)) throw UsageErrors.TooManyArguments(positionals[wantsName ? 2 : 1]);
+        if (arguments.Count > (wantsName ? 1 : 0)) throw UsageErrors.TooManyArguments(arguments[wantsName ? 1 : 0]);
         if (!wantsName) return (subcommand, null);
-        if (positionals.Count < 2) throw UsageErrors.SubcommandNeeds(verb, subcommand, $"the NAME of the {verb}");
-        var name = positionals[1];
+        if (arguments.Count < 1) throw UsageErrors.SubcommandNeeds(verb, subcommand, $"the NAME of the {verb}");
+        var name = arguments[0];
         if (!KeyName.IsValid(name)) throw UsageErrors.InvalidProtectionName(verb, name);
         return (subcommand, name);
     }
+
+    /// <summary>--passphrase-file, made absolute (these commands' passphrases are the softcard's or the cards' own).</summary>
+    internal static string? PassphraseFile(ParsedArguments args, ToolEnvironment env) =>
+        KeyStoreRequest.FullPath(args.Value(CommandOptions.PassphraseFile), "--passphrase-file", CommandLine.Context(env));
 
     /// <summary>The keys of the world, by the protection that guards them. No secret is read; no file is created.</summary>
     internal static ILookup<Protection, string> ProtectedKeys(string root, ToolEnvironment env)
@@ -129,12 +127,13 @@ public static class SoftcardCommand
         }
         try
         {
-            using var world = SoftwareWorld.Open(root, SoftwareWorld.ModuleNumber, new ModuleOnlyUnlocker(), env.Err);
+            using var session = new WorldSession(root, env.Diagnostics);
+            using var world = SoftwareWorld.Open(session, SoftwareWorld.ModuleNumber, new ModuleOnlyUnlocker());
             return world.List().ToLookup(k => k.Protection, k => k.Name.Value);
         }
         catch (ToolError e)
         {
-            env.Err.WriteLine($"warning: the keys of the world cannot all be listed ({e.Message})");
+            env.Diagnostics.Warn($"the keys of the world cannot all be listed ({e.Message})");
             return Array.Empty<(Protection, string)>().ToLookup(k => k.Item1, k => k.Item2);
         }
     }
@@ -142,5 +141,4 @@ public static class SoftcardCommand
     internal static string Protects(ILookup<Protection, string> keys, Protection protection) =>
         keys[protection].ToList() is { Count: > 0 } names ? "protects " + string.Join(", ", names) : "protects no key";
 
-    internal static string Date(DateTimeOffset when) => when.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 }

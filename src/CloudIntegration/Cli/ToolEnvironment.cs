@@ -1,3 +1,4 @@
+using CloudIntegration.Errors;
 using CloudIntegration.Providers;
 
 namespace CloudIntegration.Cli;
@@ -18,6 +19,14 @@ public sealed class ToolEnvironment
     public required string WorkingDirectory { get; init; }
     public required Func<string, string?> Variable { get; init; }
 
+    /// <summary>
+    /// The notes and warnings of the command run in this environment, held until it succeeds (see Errors/Diagnostics).
+    /// One environment serves one command.
+    /// </summary>
+    public Diagnostics Diagnostics => _diagnostics ??= new Diagnostics(Err);
+
+    Diagnostics? _diagnostics;
+
     public string ProgramName => Flavor == ProgramFlavor.Cssadmin ? "cssadmin" : "cloud_integration_tool";
 
     public static string Version => typeof(ToolEnvironment).Assembly.GetName().Version is { } v
@@ -36,17 +45,5 @@ public sealed class ToolEnvironment
         InputIsTerminal = !Console.IsInputRedirected,
         WorkingDirectory = Directory.GetCurrentDirectory(),
         Variable = Environment.GetEnvironmentVariable,
-    };
-
-    /// <summary>The same environment writing diagnostics to <paramref name="err"/>. Copy any property added above.</summary>
-    public ToolEnvironment WithErr(TextWriter err) => new()
-    {
-        Flavor = Flavor,
-        Out = Out,
-        Err = err,
-        In = In,
-        InputIsTerminal = InputIsTerminal,
-        WorkingDirectory = WorkingDirectory,
-        Variable = Variable,
     };
 }

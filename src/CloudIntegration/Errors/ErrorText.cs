@@ -3,8 +3,6 @@ namespace CloudIntegration.Errors;
 /// <summary>How error messages quote what the user gave.</summary>
 public static class ErrorText
 {
-
-
     public static string List(IEnumerable<string> items) => string.Join(", ", items);
 
     /// <summary>Keeps user-supplied text in messages short and on one line.</summary>

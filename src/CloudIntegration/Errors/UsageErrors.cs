@@ -85,15 +85,6 @@ public static class UsageErrors
     public static UsageError StoredKeyNotForProvider(string keyName, string stored, string provider, IEnumerable<string> supported) =>
         Usage($"key '{keyName}' is {stored}, which {provider} does not import (supported: {List(supported)})");
 
-    public static UsageError ProtectionMismatch(string keyName, string actual, string requested) =>
-        Usage($"key '{keyName}' is protected by {actual}, not by {requested} (give the matching protection option)");
-
-    public static UsageError UnknownSubcommand(string command, string given, IEnumerable<string> known) =>
-        Usage($"unknown '{command}' command '{Shorten(given)}' (expected one of: {List(known)})");
-
-    public static UsageError MissingSubcommand(string command, IEnumerable<string> known) =>
-        Usage($"'{command}' needs a command: one of {List(known)} (see '{command} -h')");
-
     public static UsageError WrongArguments(string usage) =>
         Usage($"wrong arguments (usage: {usage})");
 
@@ -107,6 +98,7 @@ public static class UsageErrors
     public static UsageError KeyProtectedOtherwise(string keyName, string actual, string requestedAsGiven, string howToGiveActual) =>
         Usage($"key '{keyName}' is {actual}, but {requestedAsGiven} was given; {howToGiveActual} to export it");
 
+    /// <summary><paramref name="what"/> names it as the person gave it: "softcard", "-S/--softcard".</summary>
     public static UsageError InvalidProtectionName(string what, string given) =>
         Usage($"invalid {what} name '{Shorten(given)}' (expected 1 to 64 characters of A-Z a-z 0-9 . _ -, not starting with '.' or '-')");
 
@@ -120,10 +112,18 @@ public static class UsageErrors
         Usage($"operator card set '{name}' needs {quorum} of its cards: give --card PATH for each " +
               "(a card file, or a directory holding cards), or run on a terminal to be asked for them");
 
+    /// <summary>A command that takes a subcommand got none (<paramref name="given"/> null) or an unknown one.</summary>
     public static UsageError BadSubcommand(string verb, string? given, IEnumerable<string> subcommands) =>
         Usage(given is null
-            ? $"{verb} needs a subcommand: {List(subcommands)} (see {verb} -h)"
-            : $"unknown {verb} subcommand '{Shorten(given)}' (expected one of: {List(subcommands)})");
+            ? $"'{verb}' needs a subcommand: one of {List(subcommands)} (see '{verb} -h')"
+            : $"unknown '{verb}' subcommand '{Shorten(given)}' (expected one of: {List(subcommands)})");
+
+    public static UsageError EmbeddedOptionWithLibrary(string option) =>
+        Usage($"{option} is only used with the embedded Security World; a PKCS#11 token's keys are protected by its " +
+              "login (give --pin-file, or enter the PIN when asked)");
+
+    public static UsageError InvalidPath(string what, string given) =>
+        Usage($"invalid {what} '{Shorten(given)}' (expected the path of a file or directory)");
 
     public static UsageError SubcommandNeeds(string verb, string subcommand, string what) =>
         Usage($"{verb} {subcommand} needs {what}");

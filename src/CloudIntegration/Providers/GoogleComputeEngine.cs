@@ -1,5 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.Wrapping;
 
@@ -43,7 +43,7 @@ public sealed class GoogleComputeEngine : Provider
     static byte[] CsekKeyFile(ExportContext context, WrappedKey wrapped)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.IndentedJson))
         {
             json.WriteStartArray();
             json.WriteStartObject();

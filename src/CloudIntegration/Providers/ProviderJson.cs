@@ -1,17 +1,15 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using CloudIntegration.IO;
 
 namespace CloudIntegration.Providers;
 
-/// <summary>The strict JSON documents providers import, written the one way: compact, UTF-8, '+' not escaped.</summary>
+/// <summary>The strict JSON documents providers import, written the one way: compact, UTF-8, '+' not escaped (TextFormats.Json).</summary>
 static class ProviderJson
 {
-    static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static byte[] Object(Action<Utf8JsonWriter> writeMembers)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.Json))
         {
             json.WriteStartObject();
             writeMembers(json);

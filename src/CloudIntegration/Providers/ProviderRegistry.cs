@@ -22,8 +22,6 @@ public sealed class ProviderRegistry
 
     public Provider Parse(string name) =>
         All.FirstOrDefault(p => p.Name == name) ?? throw UsageErrors.UnknownProvider(name, All.Select(p => p.Name));
-
-    public bool IsProvider(string name) => All.Any(p => p.Name == name);
 }
 
 public enum ProgramFlavor { CloudIntegrationTool, Cssadmin }

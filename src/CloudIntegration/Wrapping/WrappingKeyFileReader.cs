@@ -71,7 +71,7 @@ static class WrappingKeyFileReader
         return label switch
         {
             "PUBLIC KEY" => FromSpki(der, "PEM SubjectPublicKeyInfo", path),
-            "RSA PUBLIC KEY" => WrappingPublicKey.FromRsaPublicKey(CheckWhole(der, path), "PEM RSA PUBLIC KEY", null, path),
+            "RSA PUBLIC KEY" => WrappingPublicKey.FromRsaPublicKey(CheckWhole(der, path), "PEM RSA PUBLIC KEY", path),
             "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE" => FromCertificate(der, "PEM certificate", path, now),
             _ => throw RuntimeErrors.WrapKeyFile(path, $"holds a PEM '{label}'; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"),
         };
@@ -84,7 +84,7 @@ static class WrappingKeyFileReader
         {
             DerShape.Spki => FromSpki(der, encoding + " SubjectPublicKeyInfo", path),
             DerShape.Certificate => FromCertificate(der, encoding + " certificate", path, now),
-            DerShape.RsaPublicKey => WrappingPublicKey.FromRsaPublicKey(der, encoding + " RSA public key", null, path),
+            DerShape.RsaPublicKey => WrappingPublicKey.FromRsaPublicKey(der, encoding + " RSA public key", path),
             DerShape.PrivateKey => throw RuntimeErrors.WrapKeyFile(path, "holds a private key; give the provider's public key or " +
                                                                "certificate (a wrapping key file never contains a private key)"),
             _ => throw RuntimeErrors.WrapKeyFile(path, "is not a public key or certificate (expected DER or PEM SubjectPublicKeyInfo, " +
@@ -180,7 +180,7 @@ static class WrappingKeyFileReader
                 throw RuntimeErrors.WrapKeyFile(path, $"holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
             }
             var bits = spki.ReadBitString(out _);
-            return WrappingPublicKey.FromRsaPublicKey(bits, format, null, path);
+            return WrappingPublicKey.FromRsaPublicKey(bits, format, path);
         }
         catch (AsnContentException)
         {
@@ -216,7 +216,7 @@ static class WrappingKeyFileReader
             {
                 throw RuntimeErrors.WrapKeyFile(path, $"the certificate holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
             }
-            return WrappingPublicKey.FromRsaPublicKey(cert.PublicKey.EncodedKeyValue.RawData, format, notAfter, path);
+            return WrappingPublicKey.FromRsaPublicKey(cert.PublicKey.EncodedKeyValue.RawData, format, path);
         }
     }
 

@@ -13,13 +13,12 @@ public sealed class WrappingPublicKey
 {
     public const int MinimumBits = 2048;
 
-    internal WrappingPublicKey(byte[] spki, byte[] modulus, byte[] exponent, string format, DateTime? notAfter)
+    internal WrappingPublicKey(byte[] spki, byte[] modulus, byte[] exponent, string format)
     {
         SubjectPublicKeyInfo = spki;
         Modulus = modulus;
         Exponent = exponent;
         Format = format;
-        CertificateNotAfter = notAfter;
         Bits = (int)new BigInteger(modulus, isUnsigned: true, isBigEndian: true).GetBitLength();
         Fingerprint = Convert.ToHexStringLower(SHA256.HashData(spki));
     }
@@ -34,7 +33,6 @@ public sealed class WrappingPublicKey
     public string Fingerprint { get; }
     /// <summary>How the file was written: "PEM certificate", "DER SubjectPublicKeyInfo", ...</summary>
     public string Format { get; }
-    public DateTime? CertificateNotAfter { get; }
     public int StrengthBits => Keys.KeyType.RsaStrength(Bits);
 
     public RSA CreateRsa()
@@ -48,7 +46,7 @@ public sealed class WrappingPublicKey
     public static WrappingPublicKey Load(string path, DateTime? now = null) =>
         WrappingKeyFileReader.Read(path, now ?? DateTime.UtcNow);
 
-    internal static WrappingPublicKey FromRsaPublicKey(ReadOnlySpan<byte> pkcs1, string format, DateTime? notAfter, string path)
+    internal static WrappingPublicKey FromRsaPublicKey(ReadOnlySpan<byte> pkcs1, string format, string path)
     {
         using var rsa = RSA.Create();
         try
@@ -65,7 +63,7 @@ public sealed class WrappingPublicKey
         {
             throw RuntimeErrors.WrapKeyFile(path, $"the RSA key is {bits} bits; providers' wrapping keys are at least {MinimumBits} bits");
         }
-        return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format, notAfter);
+        return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format);
     }
 
     internal static string DescribeAlgorithm(string oid) => oid switch

@@ -1,4 +1,5 @@
 using CloudIntegration.Audit;
+using CloudIntegration.Errors;
 using CloudIntegration.KeyStores.SoftwareWorld;
 using CloudIntegration.Tests.Support;
 using Xunit;
@@ -19,7 +20,7 @@ public sealed class AuditSealTests
         Assert.Null(SoftwareWorld.OpenExistingKeyDerivation(root));
 
         byte[] appending, verifying;
-        using (var world = SoftwareWorld.OpenOrCreateKeyDerivation(root, TextWriter.Null)) appending = AuditSeal.DeriveKey(world);
+        using (var session = new WorldSession(root, new Diagnostics(TextWriter.Null))) appending = AuditSeal.DeriveKey(session.KeyDerivation);
         using (var world = SoftwareWorld.OpenExistingKeyDerivation(root)!) verifying = AuditSeal.DeriveKey(world);
         Assert.Equal(32, appending.Length);
         Assert.Equal(appending, verifying);
@@ -32,7 +33,7 @@ public sealed class AuditSealTests
     public void The_world_refuses_to_derive_for_its_own_purposes(string purpose)
     {
         using var scratch = new Scratch();
-        using var world = SoftwareWorld.OpenOrCreateKeyDerivation(scratch.PathOf("world"), TextWriter.Null);
-        Assert.Throws<ArgumentException>(() => world.DeriveKey(purpose));
+        using var session = new WorldSession(scratch.PathOf("world"), new Diagnostics(TextWriter.Null));
+        Assert.Throws<ArgumentException>(() => session.KeyDerivation.DeriveKey(purpose));
     }
 }

@@ -128,8 +128,8 @@ public sealed partial class InventoryTests
         var tool = Tool.In(scratch);
         foreach (var (args, expected) in new (string[], string)[]
                  {
-                     ([], "'keys' needs a command: one of list, show, destroy"),
-                     (["lst"], "unknown 'keys' command 'lst'"),
+                     ([], "'keys' needs a subcommand: one of list, show, destroy"),
+                     (["lst"], "unknown 'keys' subcommand 'lst'"),
                      (["show"], "wrong arguments (usage: "),
                      (["list", "extra"], "wrong arguments"),
                      (["show", "../x"], "invalid keyName '../x'"),

@@ -328,8 +328,8 @@ public sealed class SoftcardTests
         {
             Assert.Contains(word, softcardHelp.Stdout);
         }
-        AssertRefused(s.Tool.Run("softcard"), 2, "softcard needs a subcommand: new, passphrase, list");
-        AssertRefused(s.Tool.Run("softcard", "delete", "x"), 2, "unknown softcard subcommand 'delete'");
+        AssertRefused(s.Tool.Run("softcard"), 2, "'softcard' needs a subcommand: one of new, passphrase, list");
+        AssertRefused(s.Tool.Run("softcard", "delete", "x"), 2, "unknown 'softcard' subcommand 'delete'");
         AssertRefused(s.Tool.Run("softcard", "list", "extra"), 2, "unexpected argument 'extra'");
         AssertRefused(s.Tool.Run(s.Export("k1", "--passphrase-file", "f")), 2, "--passphrase-file is only used with -S SOFTCARD or -O CARDSET");
     }

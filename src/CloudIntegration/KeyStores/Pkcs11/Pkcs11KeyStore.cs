@@ -21,7 +21,7 @@ public sealed record Pkcs11StoreOptions(
     Func<string, byte[]> ReadPin,
     IReadOnlyList<WrapAlgorithm> Alternatives,
     WrapRequest? Rehearsal,
-    TextWriter Diagnostics);
+    Diagnostics Diagnostics);
 
 /// <summary>
 /// A PKCS#11 token as key store: keys are generated in the token as sensitive, extractable token objects, found again
@@ -77,7 +77,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
         if (!token.LoginRequired) return;
         if (token.HasPinPad)
         {
-            options.Diagnostics.WriteLine($"enter the user PIN of token '{token.Label}' on the device");
+            options.Diagnostics.Prompt($"enter the user PIN of token '{token.Label}' on the device");
             session.LoginOnDevice();
             return;
         }
@@ -110,7 +110,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
     {
         if (protection != _options.Protection)
         {
-            throw UsageErrors.ProtectionMismatch(name.Value, _options.Protection.Describe(), protection.Describe());
+            throw UsageErrors.KeyProtectedOtherwise(name.Value, _options.Protection.DescribeKey(), protection.DescribeAsGiven(), _options.Protection.HowToGive());
         }
         return Pkcs11Errors.Translate(Where, () => GetOrGenerateCore(name, type));
     }
@@ -214,8 +214,8 @@ public sealed class Pkcs11KeyStore : IKeyStore
         var wrapped = _wrapping.Wrap(target.Handle, key.Type, request);
         if (_wrapping.UsedTokenKeyWrapPad && key.Type.IsAsymmetric && PadsBeforeKeyWrap)
         {
-            _options.Diagnostics.WriteLine(
-                $"warning: {_library.Manufacturer} {_library.LibraryVersion} zero-pads the PKCS#8 key to a multiple of 8 bytes " +
+            _options.Diagnostics.Warn(
+                $"{_library.Manufacturer} {_library.LibraryVersion} zero-pads the PKCS#8 key to a multiple of 8 bytes " +
                 "before AES key wrap with padding, so the provider unwraps the key followed by up to 7 zero bytes; " +
                 "importers with strict DER parsers may refuse it (use a production HSM for real keys)");
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CloudIntegration.Errors;
 using CloudIntegration.Native.Pkcs11;
 
@@ -8,7 +7,7 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 /// What the command line says about the token: <c>-m</c> (a position, label or serial) and/or the label given with
 /// <c>-S</c> or <c>-O</c> (vendors present softcards and card sets as tokens). Neither: the first initialized token.
 /// </summary>
-public sealed record TokenSelector(string? Module, string? Label, string LabelOption)
+public sealed record TokenSelector(ModuleSelector? Module, string? Label, string LabelOption)
 {
     public static TokenSelector Default { get; } = new(null, null, "");
 }
@@ -50,13 +49,11 @@ public static class TokenSelection
     }
 
     /// <summary>A number up to the token count is a position; anything else a label, then a serial. Never a guess.</summary>
-    static NumberedToken ByModule(IReadOnlyList<NumberedToken> tokens, string text)
+    static NumberedToken ByModule(IReadOnlyList<NumberedToken> tokens, ModuleSelector module)
     {
+        var text = module.Text;
         var matches = new List<NumberedToken>();
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var position) && position >= 1 && position <= tokens.Count)
-        {
-            matches.Add(tokens[position - 1]);
-        }
+        if (module.Number is { } position && position <= tokens.Count) matches.Add(tokens[position - 1]);
         matches.AddRange(tokens.Where(t => t.Token.Label == text));
         matches.AddRange(tokens.Where(t => string.Equals(t.Token.Serial, text, StringComparison.OrdinalIgnoreCase)));
         var distinct = matches.DistinctBy(t => t.Position).ToList();

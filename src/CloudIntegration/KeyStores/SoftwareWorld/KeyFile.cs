@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CloudIntegration.IO;
 using CloudIntegration.Keys;
 
 namespace CloudIntegration.KeyStores.SoftwareWorld;
@@ -32,14 +33,14 @@ sealed class KeyFile
     {
         using var buffer = new MemoryStream();
         buffer.Write(Encoding.ASCII.GetBytes(Magic + "\n"));
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.Json))
         {
             json.WriteStartObject();
             json.WriteString("name", record.Name.Value);
             json.WriteString("type", record.Type.Name);
             json.WriteString("protection", record.Protection.Encode());
             json.WriteString("id", record.Id);
-            json.WriteString("created", record.Created.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            json.WriteString("created", TextFormats.Utc(record.Created));
             if (record.PublicKey is not null) json.WriteString("publicKey", Convert.ToBase64String(record.PublicKey));
             if (record.CheckValue is not null) json.WriteString("checkValue", Convert.ToHexStringLower(record.CheckValue));
             json.WriteEndObject();

@@ -30,24 +30,20 @@ public sealed class SoftwareWorld : IKeyStore
         _headerKey = worldKey.Derive(HeaderPurpose, []);
     }
 
-    public static SoftwareWorld Open(string root, int module, IProtectionUnlocker unlocker, TextWriter diagnostics)
+    /// <summary>
+    /// The world's module <paramref name="module"/> (only 1 exists). The world directory and key come from
+    /// <paramref name="world"/>, which the command shares with the audit trail so each is opened once per command.
+    /// </summary>
+    public static SoftwareWorld Open(WorldSession world, int module, IProtectionUnlocker unlocker)
     {
         if (module != ModuleNumber)
         {
-            throw RuntimeErrors.ModuleNotFound(module, [$"{ModuleNumber} (embedded Security World at {root})"]);
+            throw RuntimeErrors.ModuleNotFound(module, [$"{ModuleNumber} (embedded Security World at {world.Root})"]);
         }
-        var directory = WorldDirectory.OpenOrCreate(root, diagnostics);
-        return new SoftwareWorld(directory, WorldKey.LoadOrCreate(directory.WorldKeyPath, diagnostics), unlocker);
+        return new SoftwareWorld(world.Directory, world.Key, unlocker);
     }
 
-    /// <summary>
-    /// The world key of <paramref name="root"/> for purposes outside the store (the audit seal), creating the world
-    /// and its key when missing (a PKCS#11 ceremony on a machine without a world yet).
-    /// </summary>
-    public static IKeyDerivation OpenOrCreateKeyDerivation(string root, TextWriter diagnostics) =>
-        WorldKey.LoadOrCreate(WorldDirectory.OpenOrCreate(root, diagnostics).WorldKeyPath, diagnostics);
-
-    /// <summary>The same without creating anything (verifying a trail); null when there is no world key.</summary>
+    /// <summary>The world key of <paramref name="root"/> for purposes outside the store (verifying the audit seal), without creating anything; null when there is none.</summary>
     public static IKeyDerivation? OpenExistingKeyDerivation(string root) =>
         WorldDirectory.OpenExisting(root)?.WorldKeyPath is { } path && File.Exists(path) ? WorldKey.Load(path) : null;
 
@@ -193,8 +189,8 @@ public sealed class SoftwareWorld : IKeyStore
 
     public void Dispose()
     {
+        // The world key belongs to the command's WorldSession, which zeroes it.
         CryptographicOperations.ZeroMemory(_headerKey);
-        _worldKey.Dispose();
         (_unlocker as IDisposable)?.Dispose();
     }
 }

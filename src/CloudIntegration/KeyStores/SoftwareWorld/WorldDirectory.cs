@@ -32,7 +32,7 @@ public sealed class WorldDirectory
     }
 
     /// <summary>Opens the world directory, creating it (and saying so on stderr) on first use.</summary>
-    public static WorldDirectory OpenOrCreate(string root, TextWriter diagnostics)
+    public static WorldDirectory OpenOrCreate(string root, Diagnostics diagnostics)
     {
         var world = new WorldDirectory(root);
         try
@@ -40,7 +40,7 @@ public sealed class WorldDirectory
             if (!Directory.Exists(root))
             {
                 AtomicFile.CreatePrivateDirectory(root);
-                diagnostics.WriteLine($"note: created a new embedded Security World in {root}");
+                diagnostics.Note($"created a new embedded Security World in {root}");
             }
             AtomicFile.CreatePrivateDirectory(world.KeysDirectory);
             AtomicFile.RemoveAbandoned(world.KeysDirectory);
@@ -58,14 +58,14 @@ public sealed class WorldDirectory
     public static WorldDirectory? OpenExisting(string root) =>
         Directory.Exists(root) ? new WorldDirectory(root) : null;
 
-    void WarnIfExposed(TextWriter diagnostics)
+    void WarnIfExposed(Diagnostics diagnostics)
     {
         if (OperatingSystem.IsWindows()) return;
         var mode = File.GetUnixFileMode(Root);
         if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
                      UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)
         {
-            diagnostics.WriteLine($"warning: the world directory {Root} is accessible to other users; run: chmod 700 '{Root}'");
+            diagnostics.Warn($"the world directory {Root} is accessible to other users; run: chmod 700 '{Root}'");
         }
     }
 }

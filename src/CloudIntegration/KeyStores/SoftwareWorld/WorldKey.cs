@@ -20,7 +20,7 @@ sealed class WorldKey : IKeyDerivation
 
     WorldKey(byte[] key) => _key = key;
 
-    public static WorldKey LoadOrCreate(string path, TextWriter diagnostics)
+    public static WorldKey LoadOrCreate(string path, Diagnostics diagnostics)
     {
         if (!File.Exists(path))
         {
@@ -31,7 +31,7 @@ sealed class WorldKey : IKeyDerivation
             {
                 if (AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly))
                 {
-                    diagnostics.WriteLine($"note: generated the world key {path}");
+                    diagnostics.Note($"generated the world key {path}");
                     return new WorldKey(fresh);
                 }
             }

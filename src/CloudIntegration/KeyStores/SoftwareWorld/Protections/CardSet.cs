@@ -196,7 +196,7 @@ public sealed class CardSet
             json.WriteStartObject();
             json.WriteString("name", Name);
             json.WriteString("id", Id);
-            json.WriteString("created", Created.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            json.WriteString("created", TextFormats.Utc(Created));
             json.WriteNumber("quorum", Quorum);
             json.WriteNumber("cards", Count);
             json.WriteString("check", Convert.ToHexStringLower(_check));

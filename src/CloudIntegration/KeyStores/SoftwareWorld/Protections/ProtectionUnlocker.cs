@@ -21,7 +21,7 @@ public sealed class ProtectionUnlocker(
     Func<SecretSource> openSecrets,
     IReadOnlyList<string> cardPaths,
     Func<string, string?>? askForCardPath,
-    TextWriter diagnostics) : IProtectionUnlocker, IDisposable
+    Diagnostics diagnostics) : IProtectionUnlocker, IDisposable
 {
     readonly Dictionary<string, byte[]> _unlocked = new(StringComparer.Ordinal);
     SecretSource? _secrets;
@@ -77,7 +77,7 @@ public sealed class ProtectionUnlocker(
                 }
                 reader.Present(pending.Dequeue());
             }
-            if (pending.Count > 0) diagnostics.WriteLine($"note: the quorum was met; {pending.Count} further --card value(s) were not read");
+            if (pending.Count > 0) diagnostics.Note($"the quorum was met; {pending.Count} further --card value(s) were not read");
             return reader.Rebuild();
         }
         finally
@@ -94,7 +94,7 @@ public sealed class ProtectionUnlocker(
     }
 
     /// <summary>Collects the shares of one card set from the cards presented, refusing (by name and reason) those that do not fit.</summary>
-    sealed class CardReader(CardSet set, SecretSource secrets, TextWriter diagnostics) : IDisposable
+    sealed class CardReader(CardSet set, SecretSource secrets, Diagnostics diagnostics) : IDisposable
     {
         readonly List<Share> _shares = [];
         readonly List<string> _refusals = [];
@@ -170,12 +170,12 @@ public sealed class ProtectionUnlocker(
                 return;
             }
             _shares.Add(share.Value);
-            diagnostics.WriteLine($"{card.Label} of operator card set '{set.Name}' accepted ({_shares.Count} of {set.Quorum} needed)");
+            diagnostics.Fact($"{card.Label} of operator card set '{set.Name}' accepted ({_shares.Count} of {set.Quorum} needed)");
         }
 
         void Refuse(string path, string why)
         {
-            diagnostics.WriteLine($"warning: refused {path}: {why}");
+            diagnostics.Warn($"refused {path}: {why}");
             _refusals.Add($"{Path.GetFileName(path.TrimEnd('/'))}: {why}");
         }
 

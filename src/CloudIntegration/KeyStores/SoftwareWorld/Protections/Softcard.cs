@@ -151,6 +151,6 @@ public sealed class Softcard
         {
             json.WriteString("name", name);
             json.WriteString("id", id);
-            json.WriteString("created", created.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            json.WriteString("created", TextFormats.Utc(created));
         }, passphrase, secret);
 }

@@ -1,7 +1,10 @@
 namespace CloudIntegration.Cli;
 
-/// <summary>The options of the export command, exactly as the guide names them.</summary>
-public static class ExportOptions
+/// <summary>
+/// Every option that more than one command takes, defined once, exactly as the guide names them. Each command lists
+/// the ones it accepts (others are refused as unknown); their values become one validated request (Ceremony/*Request.cs).
+/// </summary>
+public static class CommandOptions
 {
     public static readonly OptionSpec Help = new("-h", "help", null, "show this help and exit");
     public static readonly OptionSpec Version = new(null, "version", null, "print the version and exit");
@@ -19,7 +22,7 @@ public static class ExportOptions
     public static readonly OptionSpec KeyType = new("-k", "key-type", "KEYTYPE",
         "the type of a new key (microsoft-azure and google-cloud-key-management choose; the others take AES-256)");
     public static readonly OptionSpec PassphraseFile = new(null, "passphrase-file", "FILE",
-        "-S/-O: read passphrases from FILE, one per line in the order asked (softcard; or each card as presented). " +
+        "read passphrases from FILE, one per line in the order asked (softcard; or each card as presented). " +
         "Without it: a no-echo prompt on a terminal, else lines from standard input. Never give them on the command line");
     public static readonly OptionSpec Card = new(null, "card", "PATH",
         "-O only: a card of the set, as a .card file or a directory holding cards of the set; repeat until the " +
@@ -35,7 +38,12 @@ public static class ExportOptions
     public static readonly OptionSpec PinFile = new(null, "pin-file", "FILE",
         "PKCS#11: read the token's user PIN from the first line of FILE instead of asking (or pipe it on standard input)");
 
-    public static List<OptionSpec> All { get; } =
+    /// <summary>The options that choose the key store and unlock its keys (<see cref="Ceremony.KeyStoreInput"/>).</summary>
+    public static IReadOnlyList<OptionSpec> KeyStore { get; } =
+        [Module, CardSet, Softcard, ModuleProtection, Pkcs11Library, PinFile, PassphraseFile, Card];
+
+    /// <summary>The export's options, in the order -h lists them.</summary>
+    public static IReadOnlyList<OptionSpec> Export { get; } =
         [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json, Pkcs11Library, PinFile,
          PassphraseFile, Card];
 }

@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace CloudIntegration.IO;
+
+/// <summary>How times and JSON are written everywhere: stored files, the audit trail, reports. Defined once.</summary>
+public static class TextFormats
+{
+    /// <summary>ISO 8601 UTC to the second: stored files' <c>created</c>, listings.</summary>
+    public const string Timestamp = "yyyy-MM-ddTHH:mm:ssZ";
+    /// <summary>ISO 8601 UTC to the millisecond: audit entries, which a busy ceremony writes several of per second.</summary>
+    public const string PreciseTimestamp = "yyyy-MM-ddTHH:mm:ss.fffZ";
+    /// <summary>For people reading a trail: a space instead of the T, the Z left to the caller.</summary>
+    public const string ReadableTime = "yyyy-MM-dd HH:mm:ss";
+    public const string Date = "yyyy-MM-dd";
+
+    public static string Utc(DateTimeOffset time, string format = Timestamp) =>
+        time.UtcDateTime.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>Compact JSON with '+', '&lt;' and '&amp;' unescaped, so base64 and URLs read as they are (files, audit lines).</summary>
+    public static JsonWriterOptions Json { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The same, indented for people (reports, <c>--json</c>, provider files meant to be read).</summary>
+    public static JsonWriterOptions IndentedJson { get; } = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}

@@ -72,7 +72,7 @@ public sealed class Aws : Provider
         notes.Add(symmetric
             ? "for key material that expires instead: --expiration-model KEY_MATERIAL_EXPIRES --valid-to <YYYY-MM-DDTHH:MM:SSZ> " +
               "(at most 365 days ahead)"
-            : $"a {spec} key's material can never be replaced after this import (only the same material re-imported), so it is " +
+            : $"the material of a key of spec {spec} can never be replaced after this import (only the same material re-imported), so it is " +
               "imported without expiry here; keep the key in this key store for re-imports");
         notes.Add("in the console: Customer managed keys > the key > Key material > Upload key material");
         return new(

@@ -93,6 +93,9 @@ public abstract class Provider
             throw UsageErrors.AlgorithmSizeMismatch(algorithm.Name, stated, wrappingKey.Bits);
         }
         if (Rule(type, algorithm, azureKek) is { } rule) throw UsageErrors.ProviderRule(Name, rule);
+        // .NET has no SHA-224 (neither HMAC nor OAEP), so these registry entries are refused by name until it has.
+        if (algorithm.Padding.Oaep == OaepHash.Sha224) throw RuntimeErrors.Sha224NotAvailable(algorithm.Name);
+        if (type.HmacHash?.Name == "SHA224") throw RuntimeErrors.Sha224NotAvailable($"a {type.Name} key (its check value)");
         if (algorithm.Construction == WrapConstruction.DirectRsa)
         {
             var limit = algorithm.Padding.MaxMessageBytes(wrappingKey.ModulusBytes);

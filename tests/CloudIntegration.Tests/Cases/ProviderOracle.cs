@@ -21,8 +21,7 @@ public static class ProviderOracle
             case "aws":
             {
                 var blob = File.ReadAllBytes(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
-                Assert.Equal(pair.ModulusBytes, blob.Length);
-                return CheckAes(Decrypt(pair, blob, c.Padding));
+                return CheckTarget(c.KeyType, Unwrap(c, blob, pair), allowTrailingZeros);
             }
             case "google-compute-engine":
             {
@@ -33,7 +32,7 @@ public static class ProviderOracle
             case "google-cloud-key-management":
             {
                 var blob = File.ReadAllBytes(Path.Combine(outputDirectory, $"{keyName}-wrapped.bin"));
-                return CheckTarget(c.KeyType, UnwrapRsaAes(blob, pair, c.Padding), allowTrailingZeros);
+                return CheckTarget(c.KeyType, Unwrap(c, blob, pair), allowTrailingZeros);
             }
             case "microsoft-azure":
             {
@@ -44,7 +43,7 @@ public static class ProviderOracle
                 Assert.Equal("1.0.0", root.GetProperty("schema_version").GetString());
                 var header = root.GetProperty("header");
                 Assert.Equal(["kid", "alg", "enc"], header.EnumerateObject().Select(p => p.Name));
-                Assert.Equal(ExportCase.AzureKek, header.GetProperty("kid").GetString());
+                Assert.Equal(c.Kek, header.GetProperty("kid").GetString());
                 Assert.Equal("dir", header.GetProperty("alg").GetString());
                 Assert.Equal("CKM_RSA_AES_KEY_WRAP", header.GetProperty("enc").GetString());
                 Assert.StartsWith("cloud_integration_tool ", root.GetProperty("generator").GetString());
@@ -60,9 +59,55 @@ public static class ProviderOracle
                 Assert.Equal(OpenSsl.Sha256Base64(secret), hash);
                 return secret;
             }
+            case "oracle-cloud":
+            {
+                // OCI's WrappedImportKey, as the OCI CLI reads --wrapped-import-key file://...
+                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-oci-import.json")));
+                var root = doc.RootElement;
+                Assert.Equal(["keyMaterial", "wrappingAlgorithm"], root.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(c.Algorithm, root.GetProperty("wrappingAlgorithm").GetString());
+                var blob = Convert.FromBase64String(root.GetProperty("keyMaterial").GetString()!);
+                return CheckTarget(c.KeyType, Unwrap(c, blob, pair), allowTrailingZeros);
+            }
+            case "hashicorp-vault":
+            {
+                // Vault's transit import body: the first 512 bytes of ciphertext are the RSA part, the rest RFC 5649.
+                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outputDirectory, $"{keyName}-vault-import.json")));
+                var root = doc.RootElement;
+                Assert.Equal(["ciphertext", "hash_function", "type"], root.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(c.Padding.ToUpperInvariant(), root.GetProperty("hash_function").GetString());
+                Assert.Equal(VaultType(c.KeyType), root.GetProperty("type").GetString());
+                var blob = Convert.FromBase64String(root.GetProperty("ciphertext").GetString()!);
+                Assert.Equal(512, pair.ModulusBytes);
+                return CheckTarget(c.KeyType, UnwrapRsaAes(blob, pair, c.Padding), allowTrailingZeros);
+            }
             default:
                 throw new ArgumentException(c.Provider);
         }
+    }
+
+    /// <summary>Vault's transit key type names (Vault's API docs, /transit/keys/:name type).</summary>
+    static string VaultType(string keyType) => keyType switch
+    {
+        "AES-128" => "aes128-gcm96",
+        "AES-256" => "aes256-gcm96",
+        "RSA-2048" => "rsa-2048",
+        "RSA-3072" => "rsa-3072",
+        "RSA-4096" => "rsa-4096",
+        "EC-NISTP256" => "ecdsa-p256",
+        "EC-NISTP384" => "ecdsa-p384",
+        "EC-NISTP521" => "ecdsa-p521",
+        "EC-ED25519" => "ed25519",
+        _ when keyType.StartsWith("HMAC-", StringComparison.Ordinal) => "hmac",
+        _ => throw new ArgumentException(keyType),
+    };
+
+    /// <summary>A provider blob decrypted the way the case's algorithm says: a direct RSA block, or RSA-AES.</summary>
+    static byte[] Unwrap(ExportCase c, byte[] blob, ProviderKeyPair pair)
+    {
+        if (c.IsRsaAes) return UnwrapRsaAes(blob, pair, c.Padding);
+        Assert.Equal(pair.ModulusBytes, blob.Length);
+        return Decrypt(pair, blob, c.Padding);
     }
 
     /// <summary>A direct RSA wrap, decrypted by openssl and by pyca, which must agree.</summary>
@@ -89,16 +134,24 @@ public static class ProviderOracle
         return plaintext;
     }
 
-    static byte[] CheckAes(byte[] key)
+    static byte[] CheckAes(byte[] key, int bytes = 32)
     {
-        Assert.Equal(32, key.Length);
+        Assert.Equal(bytes, key.Length);
         return key;
     }
+
+    /// <summary>The raw key length of a symmetric key type: AES by its size, HMAC by its hash's output length.</summary>
+    static int? RawLength(string keyType) => keyType switch
+    {
+        "AES-128" => 16, "AES-192" => 24, "AES-256" => 32,
+        "HMAC-SHA1" => 20, "HMAC-SHA224" => 28, "HMAC-SHA256" => 32, "HMAC-SHA384" => 48, "HMAC-SHA512" => 64,
+        _ => null,
+    };
 
     /// <summary>Checks that the unwrapped target is what the provider expects for the key type, by openssl's parse.</summary>
     public static byte[] CheckTarget(string keyType, byte[] plaintext, bool allowTrailingZeros)
     {
-        if (keyType == "AES-256") return CheckAes(plaintext);
+        if (RawLength(keyType) is { } raw) return CheckAes(plaintext, raw);
         var der = StripTrailingZeros(plaintext, allowTrailingZeros);
         var asn1 = Encoding.ASCII.GetString(OpenSsl.Ok(["asn1parse", "-inform", "DER"], der));
         Assert.Contains("INTEGER           :00", asn1);                                // PrivateKeyInfo version 0
@@ -110,6 +163,12 @@ public static class ProviderOracle
                 Assert.Contains("rsaEncryption", asn1);
                 Assert.Contains($"Private-Key: ({keyType[4..]} bit, 2 primes)", text);
                 Assert.Equal($"RSA {keyType[4..]}", pyca);
+                break;
+            case "EC-ED25519":
+                Assert.Contains(":ED25519", asn1);                                     // RFC 8410 id-Ed25519, no parameters
+                Assert.Contains("ED25519 Private-Key:", text);
+                Assert.Equal("Ed25519", pyca);
+                Assert.Equal(48, der.Length);                                           // RFC 8410's 32-byte seed form
                 break;
             default:
                 Assert.Contains("id-ecPublicKey", asn1);

@@ -43,7 +43,7 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         Assert.Equal(name, key.GetProperty("name").GetString());
         Assert.Equal(c.KeyType, key.GetProperty("type").GetString());
         Assert.Equal(world.Made.Add(name), key.GetProperty("generated").GetBoolean());
-        if (c.KeyType == "AES-256")
+        if (c.KeyType.StartsWith("AES-") || c.KeyType.StartsWith("HMAC-"))
         {
             Assert.Matches("^[0-9a-f]{6}$", key.GetProperty("checkValue").GetString());
             Assert.Equal(JsonValueKind.Null, key.GetProperty("fingerprint").ValueKind);

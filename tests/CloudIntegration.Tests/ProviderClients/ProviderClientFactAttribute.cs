@@ -24,3 +24,15 @@ public sealed class ProviderClientFactAttribute : FactAttribute
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
 }
+
+/// <summary>The theory form of <see cref="ProviderClientFactAttribute"/>: skipped, or failing, on the same terms.</summary>
+public sealed class ProviderClientTheoryAttribute : TheoryAttribute
+{
+    public ProviderClientTheoryAttribute(string client)
+    {
+        if (ProviderClientFactAttribute.FindOnPath(client) is null && Environment.GetEnvironmentVariable(ProviderClientFactAttribute.RequireVariable) != "1")
+        {
+            Skip = $"{client} is not installed (set {ProviderClientFactAttribute.RequireVariable}=1 to make this a failure)";
+        }
+    }
+}

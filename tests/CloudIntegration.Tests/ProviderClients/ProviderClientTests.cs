@@ -23,20 +23,27 @@ public sealed class ProviderClientTests
         return path;
     }
 
-    [ProviderClientFact("gcloud")]
-    public void Gcloud_imports_the_wrapped_key_file_and_sends_exactly_its_bytes()
+    /// <summary>
+    /// gcloud reads the import job (its method must match) and sends the wrapped key with the algorithm enum; the new
+    /// key types and Google's own method names go through the same client.
+    /// </summary>
+    [ProviderClientTheory("gcloud")]
+    [InlineData("AES-256", "RSAES_OAEP_SHA_256", 3072, "RSA_OAEP_3072_SHA256_AES_256", "google-symmetric-encryption")]
+    [InlineData("HMAC-SHA256", "RSA_OAEP_4096_SHA256_AES_256", 4096, "RSA_OAEP_4096_SHA256_AES_256", "hmac-sha256")]
+    [InlineData("EC-SECP256K1", "RSA_OAEP_3072_SHA1_AES_256", 3072, "RSA_OAEP_3072_SHA1_AES_256", "ec-sign-secp256k1-sha256")]
+    public void Gcloud_imports_the_wrapped_key_file_and_sends_exactly_its_bytes(string keyType, string wrapAlg, int bits, string importMethod, string algorithm)
     {
         using var scratch = new Scratch();
-        var pair = ProviderKeyPair.Get(3072);
+        var pair = ProviderKeyPair.Get(bits);
         var file = Export(scratch, "gk-wrapped.bin",
-                               "google-cloud-key-management", "gk", pair.PublicPem, "RSAES_OAEP_SHA_256", "-k", "AES-256");
+                               "google-cloud-key-management", "gk", pair.PublicPem, wrapAlg, "-k", keyType);
         var pem = File.ReadAllText(pair.PublicPem);
         using var endpoint = new StandInEndpoint((method, path) => method == "GET" && path.Contains("/importJobs/")
             ? JsonSerializer.Serialize(new
             {
                 name = "projects/p1/locations/global/keyRings/ring/importJobs/job",
                 state = "ACTIVE",
-                importMethod = "RSA_OAEP_3072_SHA256_AES_256",
+                importMethod,
                 protectionLevel = "HSM",
                 publicKey = new { pem },
             })
@@ -44,22 +51,24 @@ public sealed class ProviderClientTests
 
         var result = Gcloud(scratch, endpoint,
             "kms", "keys", "versions", "import", "--location", "global", "--keyring", "ring", "--key", "gk",
-            "--import-job", "job", "--algorithm", "google-symmetric-encryption", "--wrapped-key-file", file);
+            "--import-job", "job", "--algorithm", algorithm, "--wrapped-key-file", file);
         Assert.True(result.ExitCode == 0, result.ToString());
 
         var import = Assert.Single(endpoint.Requests, r => r.Method == "POST");
         Assert.EndsWith("/cryptoKeys/gk/cryptoKeyVersions:import?alt=json", import.Path);
         using var body = JsonDocument.Parse(import.Body);
-        Assert.Equal("GOOGLE_SYMMETRIC_ENCRYPTION", body.RootElement.GetProperty("algorithm").GetString());
+        Assert.Equal(algorithm.Replace('-', '_').ToUpperInvariant(), body.RootElement.GetProperty("algorithm").GetString());
         Assert.Equal(File.ReadAllBytes(file), FromBase64Url(body.RootElement.GetProperty("wrappedKey").GetString()!));
     }
 
-    [ProviderClientFact("aws")]
-    public void Aws_cli_imports_the_encrypted_key_material_and_sends_exactly_its_bytes()
+    [ProviderClientTheory("aws")]
+    [InlineData("RSAES_OAEP_SHA_256")]
+    [InlineData("RSA_AES_KEY_WRAP_SHA_256", "-k", "EC-NISTP256")]
+    public void Aws_cli_imports_the_encrypted_key_material_and_sends_exactly_its_bytes(string wrapAlg, params string[] keyType)
     {
         using var scratch = new Scratch();
         var pair = ProviderKeyPair.Get(4096);
-        var file = Export(scratch, "ak-wrapped", "aws", "ak", pair.PublicDer, "RSAES_OAEP_SHA_256");
+        var file = Export(scratch, "ak-wrapped", ["aws", "ak", pair.PublicDer, wrapAlg, .. keyType]);
         var token = scratch.Write("ImportToken.bin", System.Security.Cryptography.RandomNumberGenerator.GetBytes(200));
         using var endpoint = new StandInEndpoint((_, _) => """{"KeyId":"ak","KeyMaterialId":"00"}""");
 

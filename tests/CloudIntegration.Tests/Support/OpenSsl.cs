@@ -52,8 +52,8 @@ public static class OpenSsl
     /// <summary>The -pkeyopt arguments for a padding: OAEP with the same hash for MGF1, or PKCS#1 v1.5.</summary>
     public static string[] PaddingOptions(string padding) => padding switch
     {
-        "sha1" => ["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1", "-pkeyopt", "rsa_mgf1_md:sha1"],
-        "sha256" => ["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256"],
+        "sha1" or "sha224" or "sha256" or "sha384" or "sha512" =>
+            ["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", $"rsa_oaep_md:{padding}", "-pkeyopt", $"rsa_mgf1_md:{padding}"],
         "pkcs1" => ["-pkeyopt", "rsa_padding_mode:pkcs1"],
         _ => throw new ArgumentException(padding),
     };

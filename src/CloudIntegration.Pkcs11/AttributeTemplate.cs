@@ -20,6 +20,9 @@ public sealed unsafe class AttributeTemplate : IDisposable
 
     public int Count => _items.Count;
 
+    /// <summary>The attributes in the order given, with a copy of each value (for checks and messages).</summary>
+    public IReadOnlyList<(nuint Type, byte[] Value)> Items => [.. _items.Select(i => (i.Type, i.Value.ToArray()))];
+
     public AttributeTemplate Bool(nuint type, bool value) => Bytes(type, [value ? (byte)1 : (byte)0]);
 
     public AttributeTemplate Ulong(nuint type, nuint value)

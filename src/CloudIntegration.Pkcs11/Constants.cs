@@ -17,6 +17,7 @@ public static class CKK
 {
     public const nuint RSA = 0x0;
     public const nuint EC = 0x3;
+    public const nuint GENERIC_SECRET = 0x10;
     public const nuint AES = 0x1F;
 }
 
@@ -55,6 +56,19 @@ public static class CKA
     public const nuint EC_POINT = 0x181;
     public const nuint WRAP_WITH_TRUSTED = 0x210;
     public const nuint CHECK_VALUE = 0x90;
+
+    static readonly Dictionary<nuint, string> Names = new()
+    {
+        [CLASS] = "CKA_CLASS", [TOKEN] = "CKA_TOKEN", [PRIVATE] = "CKA_PRIVATE", [LABEL] = "CKA_LABEL", [ID] = "CKA_ID",
+        [KEY_TYPE] = "CKA_KEY_TYPE", [SENSITIVE] = "CKA_SENSITIVE", [ENCRYPT] = "CKA_ENCRYPT", [DECRYPT] = "CKA_DECRYPT",
+        [WRAP] = "CKA_WRAP", [UNWRAP] = "CKA_UNWRAP", [SIGN] = "CKA_SIGN", [SIGN_RECOVER] = "CKA_SIGN_RECOVER",
+        [VERIFY] = "CKA_VERIFY", [VERIFY_RECOVER] = "CKA_VERIFY_RECOVER", [DERIVE] = "CKA_DERIVE",
+        [MODULUS_BITS] = "CKA_MODULUS_BITS", [PUBLIC_EXPONENT] = "CKA_PUBLIC_EXPONENT", [VALUE_LEN] = "CKA_VALUE_LEN",
+        [EXTRACTABLE] = "CKA_EXTRACTABLE", [EC_PARAMS] = "CKA_EC_PARAMS", [WRAP_WITH_TRUSTED] = "CKA_WRAP_WITH_TRUSTED",
+    };
+
+    public static string Name(nuint attribute) =>
+        Names.TryGetValue(attribute, out var name) ? name : $"CKA_0x{(ulong)attribute:X}";
 }
 
 /// <summary>Mechanism types (CKM_) and their names, for listings and error messages.</summary>
@@ -72,6 +86,7 @@ public static class CKM
     public const nuint AES_KEY_GEN = 0x1080;
     public const nuint AES_KEY_WRAP = 0x2109;
     public const nuint AES_KEY_WRAP_PAD = 0x210A;
+    public const nuint AES_KEY_WRAP_KWP = 0x210B;
 
     static readonly Dictionary<nuint, string> Names = new()
     {
@@ -87,6 +102,7 @@ public static class CKM
         [AES_KEY_GEN] = "CKM_AES_KEY_GEN",
         [AES_KEY_WRAP] = "CKM_AES_KEY_WRAP",
         [AES_KEY_WRAP_PAD] = "CKM_AES_KEY_WRAP_PAD",
+        [AES_KEY_WRAP_KWP] = "CKM_AES_KEY_WRAP_KWP",
     };
 
     public static string Name(nuint mechanism) =>

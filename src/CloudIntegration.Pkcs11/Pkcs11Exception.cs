@@ -63,6 +63,11 @@ public static class CKR
     public const nuint TOKEN_NOT_PRESENT = 0xE0;
     public const nuint TOKEN_NOT_RECOGNIZED = 0xE1;
     public const nuint USER_ALREADY_LOGGED_IN = 0x100;
+    public const nuint ATTRIBUTE_VALUE_INVALID = 0x13;
+    public const nuint TEMPLATE_INCONSISTENT = 0xD1;
+    public const nuint TOKEN_WRITE_PROTECTED = 0xE2;
+    public const nuint DOMAIN_PARAMS_INVALID = 0x130;
+    public const nuint CURVE_NOT_SUPPORTED = 0x140;
     public const nuint BUFFER_TOO_SMALL = 0x150;
     public const nuint CRYPTOKI_ALREADY_INITIALIZED = 0x191;
 

@@ -34,8 +34,11 @@ public sealed unsafe class Pkcs11Module : IDisposable
     /// (<c>cknfast.dll</c>, <c>cryptoki.dll</c>, <c>softhsm2-x64.dll</c>) that is not in the current directory is
     /// found as Windows finds DLLs (the tool's directory, System32, then PATH), which is where vendors' installers put
     /// them or their directory; elsewhere the library is a path.
+    /// <paramref name="initArgs"/>, when given, goes to the library as CK_C_INITIALIZE_ARGS.pReserved, a NUL-terminated
+    /// string: NSS's softoken reads its configuration there (configdir, flags), which is how it loads without any
+    /// machine-wide configuration.
     /// </summary>
-    public static Pkcs11Module Load(string path)
+    public static Pkcs11Module Load(string path, string? initArgs = null)
     {
         if (Directory.Exists(path)) throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NotLoadable, "it is a directory");
         var bySearch = !File.Exists(path) && LoadsByName(path);
@@ -43,12 +46,14 @@ public sealed unsafe class Pkcs11Module : IDisposable
         IntPtr handle;
         try
         {
-            handle = bySearch ? NativeLibrary.Load(path, typeof(Pkcs11Module).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.UseDllDirectoryForDependencies)
+            // LegacyBehavior is LoadLibrary's standard search order, the one that reaches PATH, where vendors' installers
+            // put their directories (the safe-directories order stops at System32).
+            handle = bySearch ? NativeLibrary.Load(path, typeof(Pkcs11Module).Assembly, DllImportSearchPath.LegacyBehavior)
                               : NativeLibrary.Load(path);
         }
         catch (DllNotFoundException) when (bySearch)
         {
-            throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "not found next to the tool, in System32 or on PATH");
+            throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.Missing, "not found next to the tool, in the Windows system directories or on PATH");
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
@@ -71,10 +76,22 @@ public sealed unsafe class Pkcs11Module : IDisposable
             throw new Pkcs11LibraryException(path, Pkcs11LibraryProblem.NoFunctionList, "C_GetFunctionList returned no function list");
         }
         // OS locking: the runtime owns threads the tool does not control, so let the library use native mutexes.
-        var args = stackalloc byte[Layout.SizeOf(CK_C_INITIALIZE_ARGS.Struct)];
-        new Span<byte>(args, Layout.SizeOf(CK_C_INITIALIZE_ARGS.Struct)).Clear();
+        // NSS reads one pointer beyond the standard structure (its CK_NSS_C_INITIALIZE_ARGS), so that one is zeroed too.
+        var argsSize = Layout.SizeOf(CK_C_INITIALIZE_ARGS.Struct) + sizeof(nint);
+        var args = stackalloc byte[argsSize];
+        new Span<byte>(args, argsSize).Clear();
         Layout.Write(args, CK_C_INITIALIZE_ARGS.flags, CKF.OS_LOCKING_OK);
-        var rv = functions->C_Initialize(args);
+        var reserved = initArgs is null ? null : (byte*)Marshal.StringToCoTaskMemUTF8(initArgs);
+        nuint rv;
+        try
+        {
+            Layout.Write(args, CK_C_INITIALIZE_ARGS.pReserved, reserved);
+            rv = functions->C_Initialize(args);
+        }
+        finally
+        {
+            if (reserved is not null) Marshal.FreeCoTaskMem((IntPtr)reserved);
+        }
         if (rv != CKR.OK && rv != CKR.CRYPTOKI_ALREADY_INITIALIZED) throw new Pkcs11Exception("C_Initialize", rv);
         // Only the code that initialized the library finalizes it; the library itself stays loaded (see Dispose).
         return new Pkcs11Module(path, functions, finalizeOnDispose: rv == CKR.OK);

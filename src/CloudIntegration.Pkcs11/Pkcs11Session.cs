@@ -137,9 +137,17 @@ public sealed unsafe class Pkcs11Session : IDisposable
             var wrapped = new byte[(int)length];
             fixed (byte* p = wrapped)
             {
-                var rv = F->C_WrapKey(_handle, mech, wrappingKey, key, p, &length);
-                if (rv == CKR.BUFFER_TOO_SMALL && attempt < 2) continue;
+                var size = length;
+                var rv = F->C_WrapKey(_handle, mech, wrappingKey, key, p, &size);
+                if (rv == CKR.BUFFER_TOO_SMALL && attempt < 4)
+                {
+                    // NSS answers the size query for CKM_AES_KEY_WRAP_KWP with the input length, 8 to 15 bytes short;
+                    // take the token's new figure when it gives a larger one, else grow the buffer ourselves.
+                    length = size > length && size < int.MaxValue ? size : length + 16;
+                    continue;
+                }
                 Pkcs11Exception.Check(rv, "C_WrapKey", mechanism.Describe());
+                length = size;
             }
             return wrapped[..(int)length];
         }

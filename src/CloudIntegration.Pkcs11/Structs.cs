@@ -100,6 +100,7 @@ public sealed record TokenInfo(nuint SlotId, string Label, string Manufacturer, 
 {
     public bool IsInitialized => (Flags & CKF.TOKEN_INITIALIZED) != 0;
     public bool LoginRequired => (Flags & CKF.LOGIN_REQUIRED) != 0;
+    public bool IsWriteProtected => (Flags & CKF.WRITE_PROTECTED) != 0;
     public bool HasPinPad => (Flags & CKF.PROTECTED_AUTHENTICATION_PATH) != 0;
 }
 

@@ -24,13 +24,14 @@ public sealed class ArchitectureTests
         ["KeyStores"],                                        // IKeyStore, KeyRecord, IKeyDerivation
         ["Wrapping", "Credentials"],                          // wrap algorithms and wrapping keys; where secrets come from
         ["Keys", "IO"],                                       // key names, types, protections; atomic files
-        ["Errors", "Native.Pkcs11"],                          // error types and wording; the PKCS#11 binding
+        ["Errors", "Native.Pkcs11", "Native.Posix"],          // error types and wording; the PKCS#11 binding; libc file calls
     ];
 
     /// <summary>Namespaces only the listed ones may use, whatever their row.</summary>
     static readonly (string Namespace, string[] OnlyFrom)[] Confined =
     [
         ("Native.Pkcs11", ["KeyStores.Pkcs11"]),
+        ("Native.Posix", ["IO"]),
     ];
 
     /// <summary>

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using CloudIntegration.Providers;
 using CloudIntegration.Tests.Cases;
+using CloudIntegration.Tests.Ceremony;
 using CloudIntegration.Tests.Support;
 using Xunit;
 
@@ -35,15 +37,37 @@ public sealed class CommandLineTests
         Assert.Matches(@"^cloud_integration_tool \d+\.\d+\.\d+\n$", result.Stdout);
     }
 
-    [Fact]
-    public void Options_take_argparse_forms_before_or_after_the_positionals()
+    /// <summary>
+    /// Each form of the module options gives a key openssl unwraps from the export (and whose public key is the one
+    /// the store lists), protected by the module: as the store's key file records it and as 'keys show' reports it.
+    /// </summary>
+    [Theory]
+    [InlineData("-m1 -M")]
+    [InlineData("-m 1 --module-protection")]
+    [InlineData("--module=1")]
+    [InlineData("--module 1 -M")]
+    public void Module_options_in_argparse_forms_before_or_after_the_positionals_give_a_module_protected_key(string options)
     {
         using var scratch = new Scratch();
         var tool = Tool.In(scratch);
-        var pem = ProviderKeyPair.Get(2048).PublicPem;
-        var result = tool.Run("microsoft-azure", "k1", pem, $"--azure-kek={ExportCase.AzureKek}", "--key-type", "EC-NISTP256", "-m1", "-M");
+        var pair = ProviderKeyPair.Get(2048);
+        var c = new ExportCase("microsoft-azure", "EC-NISTP256", null, 2048, WrapKeyForm.PemSpki);
+        var result = tool.Run(["microsoft-azure", "k1", pair.PublicPem, $"--azure-kek={ExportCase.AzureKek}", "--key-type", "EC-NISTP256", .. options.Split(' ')]);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(File.Exists(Path.Combine(tool.WorkingDirectory, "KeyTransferPackage-k1.byok")));
+
+        var pkcs8 = ProviderOracle.Import(c, tool.WorkingDirectory, "k1", pair);
+        var shown = tool.Keys("show", "k1", "--json").Ok().Json();
+        Assert.Equal(CeremonyTool.Sha256Hex(OpenSsl.PublicKeyOf(pkcs8)), shown.GetProperty("fingerprint").GetString());
+        Assert.Equal("module", shown.GetProperty("protection").GetString());
+        Assert.Equal("module", StoredProtection(tool, "k1"));
+    }
+
+    /// <summary>The protection in the key file's header line (format: KeyStores/SoftwareWorld/KeyFile.cs).</summary>
+    static string? StoredProtection(Tool tool, string keyName)
+    {
+        var header = File.ReadLines(Path.Combine(tool.WorldDirectory, "keys", keyName + ".key")).ElementAt(1);
+        using var json = JsonDocument.Parse(header);
+        return json.RootElement.GetProperty("protection").GetString();
     }
 
     [Theory]

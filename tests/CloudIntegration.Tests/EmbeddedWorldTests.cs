@@ -155,30 +155,3 @@ public sealed class EmbeddedWorldTests
         Assert.Empty(Directory.GetFiles(Path.Combine(scratch.Root, "world"), "*.tmp", SearchOption.AllDirectories));
     }
 }
-
-/// <summary>A ceremony process killed at a random moment: the world holds either no key or a whole one.</summary>
-public sealed class KilledProcessTests
-{
-    [Theory]
-    [InlineData(60)]
-    [InlineData(120)]
-    [InlineData(250)]
-    public void A_killed_export_leaves_no_half_written_key(int afterMilliseconds)
-    {
-        using var scratch = new Scratch();
-        var tool = Tool.In(scratch);
-        var c = ExportCases.All.First(x => x.Provider == "microsoft-azure" && x.KeyType == "RSA-4096");
-        var pair = ProviderKeyPair.Get(c.WrappingBits);
-        using (var p = tool.Start(c.Arguments("k1", pair.WrapKeyFile(c.Form))))
-        {
-            Thread.Sleep(afterMilliseconds);
-            try { p.Kill(); } catch (InvalidOperationException) { }
-            p.WaitForExit();
-        }
-        // Whatever state it died in, the next run works: it finds a whole key or makes one, and cleans up after it.
-        var result = tool.Run(c.Arguments("k1", pair.WrapKeyFile(c.Form)));
-        Assert.True(result.ExitCode == 0, result.ToString());
-        ProviderOracle.Import(c, tool.WorkingDirectory, "k1", pair);
-        Assert.Empty(Directory.GetFiles(tool.WorldDirectory, "*.tmp", SearchOption.AllDirectories));
-    }
-}

@@ -11,20 +11,23 @@ namespace CloudIntegration.Tests;
 /// </summary>
 public sealed class ExportTableTests
 {
-    public static TheoryData<KeyStoreUnderTest, ExportCase> Cases()
+    /// <summary>By name, so that each row is a test of its own that a filter can pick (e.g. DisplayName~nss/softoken).</summary>
+    public static TheoryData<string, string> Cases()
     {
-        var data = new TheoryData<KeyStoreUnderTest, ExportCase>();
+        var data = new TheoryData<string, string>();
         foreach (var store in KeyStoreUnderTest.All)
         {
-            foreach (var c in ExportCases.All) data.Add(store, c);
+            foreach (var c in ExportCases.All) data.Add(store.Name, c.ToString());
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Export_is_imported_by_the_provider_and_re_export_gives_the_same_key(KeyStoreUnderTest store, ExportCase c)
+    public void Export_is_imported_by_the_provider_and_re_export_gives_the_same_key(string storeName, string caseName)
     {
+        var store = KeyStoreUnderTest.All.Single(s => s.Name == storeName);
+        var c = ExportCases.All.Single(e => e.ToString() == caseName);
         using var scratch = new Scratch();
         var tool = store.Prepare(scratch);
         var pair = ProviderKeyPair.Get(c.WrappingBits);
@@ -39,20 +42,31 @@ public sealed class ExportTableTests
             return;
         }
         Assert.True(first.ExitCode == 0, first.ToString());
-        var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed);
+        var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair);
 
         // Re-export into a fresh directory: same material, different ciphertext (fresh OAEP seed and ephemeral key).
-        var firstFiles = Directory.GetFiles(tool.WorkingDirectory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        var firstFiles = FilesByName(tool.WorkingDirectory);
         foreach (var f in Directory.GetFiles(tool.WorkingDirectory)) File.Delete(f);
         var second = tool.Run(c.Arguments("ceremony-key_1", wrapKey));
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("exported existing key", second.Stdout);
-        Assert.Equal(plaintext, ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair, store.TrailingZerosAllowed));
-        Assert.NotEqual(firstFiles.Values.First(), File.ReadAllBytes(Path.Combine(tool.WorkingDirectory, firstFiles.Keys.First())));
+        Assert.Equal(plaintext, ProviderOracle.Import(c, tool.WorkingDirectory, "ceremony-key_1", pair));
+        // File by file, by name (a directory lists in no fixed order, and on tmpfs Salesforce's hash comes first): every
+        // file that carries ciphertext is new; Salesforce's hash of the same secret is the same.
+        var secondFiles = FilesByName(tool.WorkingDirectory);
+        Assert.Equal(firstFiles.Keys, secondFiles.Keys);
+        foreach (var (name, content) in firstFiles)
+        {
+            if (name.EndsWith("-hash", StringComparison.Ordinal)) Assert.Equal(content, secondFiles[name]);
+            else Assert.False(content.AsSpan().SequenceEqual(secondFiles[name]), $"{name} is byte for byte the same after a re-export");
+        }
 
         foreach (var directory in store.StorageDirectories(tool).Append(tool.WorkingDirectory))
         {
             PlaintextSearch.AssertAbsent(directory, plaintext);
         }
     }
+
+    static SortedDictionary<string, byte[]> FilesByName(string directory) =>
+        new(Directory.GetFiles(directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes), StringComparer.Ordinal);
 }

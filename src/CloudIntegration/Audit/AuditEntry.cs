@@ -43,6 +43,8 @@ public sealed record AuditEntry
     public string? WrapAlgorithm { get; init; }
     public string? WrappingKeyFingerprint { get; init; }
     public int? WrappingKeyBits { get; init; }
+    /// <summary>Which construction computed the wrap where the key store chose one (a PKCS#11 token's mechanisms).</summary>
+    public string? Construction { get; init; }
     public string? OutputDirectory { get; init; }
     public IReadOnlyList<AuditFile> Files { get; init; } = [];
     public string? Error { get; init; }
@@ -76,6 +78,7 @@ public sealed record AuditEntry
             Text(json, "wrapAlgorithm", WrapAlgorithm);
             Text(json, "wrappingKeyFingerprint", WrappingKeyFingerprint);
             Number(json, "wrappingKeyBits", WrappingKeyBits);
+            Text(json, "construction", Construction);
             Text(json, "outputDirectory", OutputDirectory);
             json.WriteStartArray("files");
             foreach (var file in Files)
@@ -126,6 +129,7 @@ public sealed record AuditEntry
                 WrapAlgorithm = Text(root, "wrapAlgorithm"),
                 WrappingKeyFingerprint = Text(root, "wrappingKeyFingerprint"),
                 WrappingKeyBits = Number(root, "wrappingKeyBits"),
+                Construction = Text(root, "construction"),
                 OutputDirectory = Text(root, "outputDirectory"),
                 Files = root.TryGetProperty("files", out var files) && files.ValueKind == JsonValueKind.Array
                     ? files.EnumerateArray().Select(f => new AuditFile(f.GetProperty("name").GetString()!, f.GetProperty("sha256").GetString()!)).ToList()

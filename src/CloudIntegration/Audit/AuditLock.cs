@@ -36,7 +36,7 @@ public sealed class AuditLock : IDisposable
             }
             catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException)
             {
-                throw RuntimeErrors.AuditWriteFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.AuditWriteFailed(path, ErrorText.Describe(e), e);
             }
             catch (IOException e) when (IsHeldElsewhere(e) && clock.Elapsed < timeout)
             {
@@ -49,7 +49,7 @@ public sealed class AuditLock : IDisposable
             }
             catch (IOException e)
             {
-                throw RuntimeErrors.AuditWriteFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.AuditWriteFailed(path, ErrorText.Describe(e), e);
             }
         }
     }

@@ -16,6 +16,11 @@ public sealed class AuditTrail(string directory)
     public const string LockFile = "audit.lock";
 
     public string Directory { get; } = directory;
+    /// <summary>Told when the trail was repaired (an interrupted append resealed), so the operator hears of it.</summary>
+    public Action<string> Notice { get; init; } = _ => { };
+    /// <summary>The most lines one append writes (an export of a new key records "generate" and "export" together).</summary>
+    public const int MaxLinesPerAppend = 2;
+    public const string Recover = "recover";
     public string LogPath => Path.Combine(Directory, LogFile);
     public string HeadPath => Path.Combine(Directory, HeadFile);
     public string LockPath => Path.Combine(Directory, LockFile);
@@ -73,13 +78,17 @@ public sealed class AuditTrail(string directory)
     {
         using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
         var (count, last) = SealedEnd(Read(), sealKey);
+        return AppendLocked(entries, count, last, sealKey);
+    }
 
+    IReadOnlyList<AuditEntry> AppendLocked(IReadOnlyList<AuditEntry> entries, long count, string last, ReadOnlySpan<byte> sealKey)
+    {
         var written = new List<AuditEntry>();
         using var bytes = new MemoryStream();
         foreach (var entry in entries)
         {
             var numbered = entry with { Seq = ++count, Prev = last };
-            var line = numbered.ToLine();
+            var line = AuditLineMac.Sign(numbered.ToLine(), sealKey);
             last = AuditHead.LineHash(line);
             bytes.Write(line);
             bytes.WriteByte((byte)'\n');
@@ -105,9 +114,9 @@ public sealed class AuditTrail(string directory)
         {
             // A full disk can take part of a line, or the lines without the head: cut the log back to what the head
             // still seals, so one failed record does not leave the trail unusable. (A crash here is another matter:
-            // 'audit verify' then reports the unsealed or incomplete last line.)
+            // the next append reseals the lines if they are whole and carry the tool's MAC; see SealedEnd.)
             Rollback(log, before, created);
-            throw RuntimeErrors.AuditWriteFailed(LogPath, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.AuditWriteFailed(LogPath, ErrorText.Describe(e), e);
         }
         finally
         {
@@ -138,7 +147,13 @@ public sealed class AuditTrail(string directory)
     public IReadOnlyList<AuditEntry> Entries() =>
         Read().Lines.Select(l => AuditEntry.TryParse(l)).OfType<AuditEntry>().ToList();
 
-    /// <summary>The sealed count and last line hash, after checking that the log ends exactly where the head says.</summary>
+    /// <summary>
+    /// The sealed count and last line hash, after checking that the log ends exactly where the head says. One case is
+    /// repaired rather than refused, because a crash is not an edit: a run killed between writing its lines and writing
+    /// the head leaves up to <see cref="MaxLinesPerAppend"/> whole lines after the sealed end. When each of them is
+    /// numbered and chained on from the sealed end and carries a MAC that verifies under this world's key (so only the
+    /// tool could have written it), the head is resealed over them and a "recover" entry records it.
+    /// </summary>
     (long Count, string Last) SealedEnd(Snapshot trail, ReadOnlySpan<byte> sealKey)
     {
         if (trail.IsEmpty) return (0, AuditHead.Genesis);
@@ -147,13 +162,65 @@ public sealed class AuditTrail(string directory)
         var head = trail.Head ?? throw RuntimeErrors.AuditBroken(Directory, "audit.head is not a valid head");
         if (!head.SealIsValid(sealKey)) throw RuntimeErrors.AuditBroken(Directory, "the seal of audit.head does not verify with this world's key");
         if (trail.UnterminatedTail is not null) throw RuntimeErrors.AuditBroken(Directory, $"line {trail.Lines.Count + 1} of audit.log is incomplete");
-        if (trail.Lines.Count != head.Entries)
+        if (trail.Lines.Count < head.Entries)
         {
             throw RuntimeErrors.AuditBroken(Directory, $"audit.log has {trail.Lines.Count} lines, the head records {head.Entries}");
         }
-        var last = trail.Lines.Count == 0 ? AuditHead.Genesis : AuditHead.LineHash(trail.Lines[^1]);
-        if (last != head.Last) throw RuntimeErrors.AuditBroken(Directory, $"line {trail.Lines.Count} of audit.log differs from the sealed head");
-        return (head.Entries, last);
+        var sealedLast = head.Entries == 0 ? AuditHead.Genesis : AuditHead.LineHash(trail.Lines[(int)head.Entries - 1]);
+        if (sealedLast != head.Last) throw RuntimeErrors.AuditBroken(Directory, $"line {head.Entries} of audit.log differs from the sealed head");
+        if (trail.Lines.Count == head.Entries) return (head.Entries, head.Last);
+        return Reseal(trail, head, sealKey);
+    }
+
+    (long Count, string Last) Reseal(Snapshot trail, AuditHead head, ReadOnlySpan<byte> sealKey)
+    {
+        var extra = trail.Lines.Count - head.Entries;
+        var first = head.Entries + 1;
+        if (extra > MaxLinesPerAppend)
+        {
+            throw RuntimeErrors.AuditBroken(Directory, $"lines {first} to {trail.Lines.Count} of audit.log are not covered by the sealed head " +
+                                                       $"(more than one run's worth: {extra} lines)");
+        }
+        var last = head.Last;
+        for (var number = first; number <= trail.Lines.Count; number++)
+        {
+            var line = trail.Lines[(int)number - 1];
+            var entry = AuditEntry.TryParse(line);
+            if (entry is null || entry.Seq != number || entry.Prev != last)
+            {
+                throw RuntimeErrors.AuditBroken(Directory, $"line {number} of audit.log is not covered by the sealed head and does not continue it");
+            }
+            if (AuditLineMac.Verify(line, sealKey) != AuditLineMac.Check.Valid)
+            {
+                throw RuntimeErrors.AuditBroken(Directory, $"line {number} of audit.log is not covered by the sealed head and carries no valid MAC " +
+                                                           "of this world (it was not written by the tool)");
+            }
+            last = AuditHead.LineHash(line);
+        }
+        long count = trail.Lines.Count;
+        var lines = extra == 1 ? $"line {first}" : $"lines {first} to {count}";
+        try
+        {
+            AtomicFile.Write(HeadPath, AuditHead.Make(count, last, sealKey).ToFile(), AtomicFile.OwnerOnly);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RuntimeErrors.AuditWriteFailed(HeadPath, ErrorText.Describe(e), e);
+        }
+        var note = $"{lines} of audit.log had been written by a run that was interrupted before it sealed them; " +
+                   "they carry the tool's MAC and continue the chain, so the head was resealed over them";
+        var recovery = new AuditEntry
+        {
+            Time = DateTimeOffset.UtcNow,
+            Event = Recover,
+            Outcome = AuditEntry.Ok,
+            User = Environment.UserName,
+            Host = Environment.MachineName,
+            Note = note,
+        };
+        var written = AppendLocked([recovery], count, last, sealKey);
+        Notice($"the audit trail was repaired: {note} (audit entry {written[0].Seq} records it)");
+        return (written[0].Seq, AuditHead.LineHash(AuditLineMac.Sign(written[0].ToLine(), sealKey)));
     }
 
     static byte[]? ReadIfExists(string path)
@@ -164,7 +231,7 @@ public sealed class AuditTrail(string directory)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.AuditUnreadable(path, e.Message.TrimEnd('.'));
+            throw RuntimeErrors.AuditUnreadable(path, ErrorText.Describe(e));
         }
     }
 }

@@ -28,6 +28,8 @@ public static class AuditVerifier
         var lines = trail.Lines;
         var entries = lines.Select(l => AuditEntry.TryParse(l)).ToList();
         var previous = AuditHead.Genesis;
+        var macSeen = false;
+        AuditVerdict? macFault = null;
         for (var i = 0; i < lines.Count; i++)
         {
             long number = i + 1;
@@ -41,6 +43,8 @@ public static class AuditVerifier
                     : $"line {number} (entry {number}) does not chain to line {number - 1}: entry {number - 1} was edited " +
                       $"(or line {number} was, or a line was replaced there)", number);
             }
+            // Reported after the chain and the head: their faults say better what happened (an edit, a deletion...).
+            macFault ??= MacFault(lines[i], number, sealKey, ref macSeen);
             previous = AuditHead.LineHash(lines[i]);
         }
 
@@ -57,8 +61,9 @@ public static class AuditVerifier
         if (count > head.Entries)
         {
             var extra = count == head.Entries + 1 ? $"line {count} is" : $"lines {head.Entries + 1} to {count} are";
-            return Fault($"{extra} not covered by the sealed head: added outside the tool " +
-                         "(or a run was interrupted between writing the log and the head)", head.Entries + 1);
+            return Fault($"{extra} not covered by the sealed head: added outside the tool, or a run was interrupted " +
+                         "between writing the log and the head (the next command that records an operation reseals " +
+                         $"up to {AuditTrail.MaxLinesPerAppend} such lines when they carry the tool's MAC)", head.Entries + 1);
         }
         if (previous != head.Last)
         {
@@ -66,12 +71,31 @@ public static class AuditVerifier
                 ? "the log is empty but the head records a last entry"
                 : $"line {count} (the last entry) differs from the sealed head: it was edited", count);
         }
+        if (macFault is not null) return macFault;
 
         var last = count == 0 ? "" : $", last entry {TextFormats.Utc(entries[^1]!.Time, TextFormats.ReadableTime)}Z";
         var summary = $"{count} entr{(count == 1 ? "y" : "ies")}, hash chain intact{last}, head {head.Last[..16]}";
         return sealKey is null
             ? new AuditVerdict(true, $"chain OK: {summary}; the seal was NOT checked (--chain-only: that needs the world key)", Entries: count)
             : new AuditVerdict(true, $"OK: {summary}, sealed by this world", Entries: count);
+    }
+
+    /// <summary>
+    /// A line's own MAC (lines written since it was introduced carry one): it must verify when the seal key is known,
+    /// and once one line has a MAC every later line must have one, or someone appended lines without the world key.
+    /// </summary>
+    static AuditVerdict? MacFault(byte[] line, long number, byte[]? sealKey, ref bool macSeen)
+    {
+        if (!AuditLineMac.HasMac(line))
+        {
+            return macSeen ? Fault($"line {number} has no MAC though the lines before it have one: it was added outside the tool", number) : null;
+        }
+        macSeen = true;
+        if (sealKey is not null && AuditLineMac.Verify(line, sealKey) != AuditLineMac.Check.Valid)
+        {
+            return Fault($"the MAC of line {number} does not verify: it was edited, or written without this world's key", number);
+        }
+        return null;
     }
 
     /// <summary>A line whose number is wrong: tell a deletion from a reordering from an insertion.</summary>

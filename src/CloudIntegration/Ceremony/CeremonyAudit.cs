@@ -28,7 +28,7 @@ public sealed class CeremonyAudit(WorldSession world, AuditAuthor author, Diagno
 {
     byte[]? _sealKey;
 
-    public AuditTrail Trail { get; } = new(world.Root);
+    public AuditTrail Trail { get; } = new(world.Root) { Notice = diagnostics.Note };
 
     /// <summary>A new entry with who, where, when and which tool filled in.</summary>
     public AuditEntry Stamp(string @event, string outcome) => new()

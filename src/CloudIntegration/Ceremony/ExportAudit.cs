@@ -43,7 +43,7 @@ public sealed class ExportAudit(ExportRequest request, WrappingPublicKey wrappin
     /// Records the export (and the generation, if the key is new). If the record cannot be written the files are
     /// removed again and the export fails, so no export happens off the record.
     /// </summary>
-    public AuditEntry Exported(IReadOnlyList<WrittenFile> files)
+    public AuditEntry Exported(IReadOnlyList<WrittenFile> files, string? construction = null)
     {
         try
         {
@@ -53,6 +53,7 @@ public sealed class ExportAudit(ExportRequest request, WrappingPublicKey wrappin
                 Event = AuditEntry.Export,
                 OutputDirectory = request.OutputDirectory,
                 Files = [.. files.Select(f => new AuditFile(f.Name, f.Sha256))],
+                Construction = construction,
             };
             var written = _created ? audit.Append(generate, export) : audit.Append(export);
             return written[^1];
@@ -62,7 +63,7 @@ public sealed class ExportAudit(ExportRequest request, WrappingPublicKey wrappin
             _trailFailed = true;
             foreach (var file in files) AtomicFile.TryDelete(file.Path);
             if (e is ToolError tool) throw RuntimeErrors.Runtime(tool.Message + "; the export's files were removed", tool);
-            throw RuntimeErrors.AuditWriteFailed(audit.Trail.LogPath, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.AuditWriteFailed(audit.Trail.LogPath, ErrorText.Describe(e), e);
         }
     }
 

@@ -14,11 +14,16 @@ public static class KeyInventory
 {
     public sealed record Row(KeyRecord Key, ExportHistory History);
 
+    /// <summary>A key whose file is there but cannot be used (damaged, tampered with, unreadable), and why.</summary>
+    public sealed record Unusable(string Name, string Error);
+
+    const string UnusableMark = "UNUSABLE";
+
     static readonly string[] Headers = ["NAME", "TYPE", "PROTECTION", "CREATED", "SHA-256/KCV", "EXPORTS", "LAST EXPORT"];
 
-    public static string Table(IReadOnlyList<Row> rows, string keyStore)
+    public static string Table(IReadOnlyList<Row> rows, IReadOnlyList<Unusable> unusable, string keyStore)
     {
-        if (rows.Count == 0) return $"no keys in the {keyStore}\n";
+        if (rows.Count == 0 && unusable.Count == 0) return $"no keys in the {keyStore}\n";
         var cells = rows.Select(r => new[]
         {
             r.Key.Name.Value,
@@ -28,7 +33,8 @@ public static class KeyInventory
             KeyFacts.Short(r.Key, fingerprintCharacters: 12),
             r.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             r.History.Last is { } last ? TextFormats.Utc(last.Time, TextFormats.Date) : "-",
-        }).ToList();
+        }).Concat(unusable.Select(u => new[] { u.Name, UnusableMark, "-", "-", "-", "-", "-" }))
+          .OrderBy(c => c[0], StringComparer.Ordinal).ToList();
         var widths = Headers.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
         var text = new StringBuilder();
         foreach (var line in cells.Prepend(Headers))
@@ -43,6 +49,10 @@ public static class KeyInventory
             text.Append(row.ToString().TrimEnd()).Append('\n');
         }
         text.Append($"{rows.Count} key{(rows.Count == 1 ? "" : "s")} in the {keyStore}; 'keys show NAME' prints one in full\n");
+        if (unusable.Count > 0)
+        {
+            text.Append($"{unusable.Count} more {(unusable.Count == 1 ? "is" : "are")} {UnusableMark}: 'keys show NAME' says why\n");
+        }
         return text.ToString();
     }
 
@@ -74,7 +84,7 @@ public static class KeyInventory
         return text.ToString();
     }
 
-    public static string ListJson(IReadOnlyList<Row> rows, string keyStore) => Json(json =>
+    public static string ListJson(IReadOnlyList<Row> rows, IReadOnlyList<Unusable> unusable, string keyStore) => Json(json =>
     {
         json.WriteStartObject();
         json.WriteString("keyStore", keyStore);
@@ -84,6 +94,15 @@ public static class KeyInventory
             json.WriteStartObject();
             KeyFacts.WriteJson(json, row.Key, withPublicKey: false);
             row.History.WriteJson(json);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("unusable");
+        foreach (var key in unusable)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", key.Name);
+            json.WriteString("error", key.Error);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -16,6 +16,8 @@ public sealed record KeyStoreInput
     public string? CardSet { get; init; }
     /// <summary>The library named by the option; an empty string is refused.</summary>
     public string? Pkcs11Library { get; init; }
+    /// <summary>The library's initialisation string (CK_C_INITIALIZE_ARGS.pReserved, e.g. NSS's configdir).</summary>
+    public string? Pkcs11InitArgs { get; init; }
     public string? PinFile { get; init; }
     public string? PassphraseFile { get; init; }
     public IReadOnlyList<string> Cards { get; init; } = [];
@@ -25,7 +27,11 @@ public sealed record KeyStoreInput
 /// Where relative paths and defaults come from when a request is validated: the directory paths are relative to (the
 /// working directory, or a ceremony file's), the world directory, and the PKCS#11 library the environment names.
 /// </summary>
-public sealed record RequestContext(string BaseDirectory, string WorldRoot, string? Pkcs11LibraryFromEnvironment);
+public sealed record RequestContext(string BaseDirectory, string WorldRoot, string? Pkcs11LibraryFromEnvironment)
+{
+    /// <summary>CLOUD_INTEGRATION_PKCS11_INIT_ARGS, used when the option does not give the string.</summary>
+    public string? Pkcs11InitArgsFromEnvironment { get; init; }
+}
 
 /// <summary>
 /// Which key store a command runs against and how it unlocks keys, validated once: every option parsed, every path
@@ -38,6 +44,9 @@ public sealed record KeyStoreRequest
 
     /// <summary>The PKCS#11 library (absolute path); null for the embedded world.</summary>
     public string? Pkcs11Library { get; init; }
+
+    /// <summary>The library's initialisation string (NSS's configuration: paths and flags, never a secret); or null.</summary>
+    public string? Pkcs11InitArgs { get; init; }
 
     /// <summary><c>-m</c> as given; null when not given (module 1, or a PKCS#11 library's first token).</summary>
     public ModuleSelector? Module { get; init; }
@@ -61,7 +70,7 @@ public sealed record KeyStoreRequest
         var protection = ParseProtection(input);
         if (input.Pkcs11Library is { Length: 0 }) throw UsageErrors.Usage("--pkcs11-library needs the path of a PKCS#11 library");
         var library = input.Pkcs11Library ?? context.Pkcs11LibraryFromEnvironment;
-        library = string.IsNullOrEmpty(library) ? null : Path.GetFullPath(library, context.BaseDirectory);
+        library = string.IsNullOrEmpty(library) ? null : IsWindowsDllName(library, context.BaseDirectory) ? library : Path.GetFullPath(library, context.BaseDirectory);
 
         var module = input.Module is { } given ? ModuleSelector.Parse(given) : null;
         // The embedded world's modules are numbered; only a PKCS#11 token is also found by label or serial.
@@ -73,6 +82,8 @@ public sealed record KeyStoreRequest
             throw UsageErrors.OptionNeedsProtection("--passphrase-file", "-S SOFTCARD or -O CARDSET");
         }
         if (library is null && input.PinFile is not null) throw UsageErrors.Pkcs11OptionWithoutLibrary("--pin-file");
+        if (library is null && input.Pkcs11InitArgs is not null) throw UsageErrors.Pkcs11OptionWithoutLibrary("--pkcs11-init-args");
+        var initArgs = input.Pkcs11InitArgs ?? context.Pkcs11InitArgsFromEnvironment;
         if (library is not null)
         {
             // A token's own login protects its keys; passphrases and cards belong to the embedded world.
@@ -84,6 +95,7 @@ public sealed record KeyStoreRequest
         {
             WorldRoot = Path.GetFullPath(context.WorldRoot, context.BaseDirectory),
             Pkcs11Library = library,
+            Pkcs11InitArgs = library is null || string.IsNullOrEmpty(initArgs) ? null : initArgs,
             Module = module,
             Protection = protection,
             PinFile = FullPath(input.PinFile, "--pin-file", context),
@@ -112,4 +124,9 @@ public sealed record KeyStoreRequest
         if (path.Length == 0 || path.Any(char.IsControl)) throw UsageErrors.InvalidPath(option, path);
         return Path.GetFullPath(path, context.BaseDirectory);
     }
+
+    /// <summary>On Windows a bare DLL name (cknfast.dll) not in the working directory is found as Windows finds DLLs.</summary>
+    static bool IsWindowsDllName(string library, string baseDirectory) =>
+        OperatingSystem.IsWindows() && Path.GetFileName(library) == library && library.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) &&
+        !File.Exists(Path.Combine(baseDirectory, library));
 }

@@ -78,7 +78,7 @@ public static class CardSetCommand
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw RuntimeErrors.StorageFailed(directory, e.Message.TrimEnd('.'), e);
+                    throw RuntimeErrors.StorageFailed(directory, ErrorText.Describe(e), e);
                 }
             }
             set = CardSet.Create(root, name, quorum, count, cardPaths,
@@ -127,7 +127,7 @@ public static class CardSetCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
         }
         env.Out.WriteLine($"changed the passphrase of {card.Label} of operator card set '{name}' ({path}); the other cards and the keys are unchanged");
         return ExitCodes.Success;

@@ -11,7 +11,10 @@ namespace CloudIntegration.Cli;
 public static class CommandLine
 {
     public static RequestContext Context(ToolEnvironment env) =>
-        new(env.WorkingDirectory, KeyStoreSelection.WorldRoot(env), env.Variable(Pkcs11Setup.LibraryVariable));
+        new(env.WorkingDirectory, KeyStoreSelection.WorldRoot(env), env.Variable(Pkcs11Setup.LibraryVariable))
+        {
+            Pkcs11InitArgsFromEnvironment = env.Variable(Pkcs11Setup.InitArgsVariable),
+        };
 
     public static KeyStoreRequest KeyStore(ParsedArguments args, ToolEnvironment env) =>
         KeyStoreRequest.Validate(KeyStoreInputOf(args), Context(env));
@@ -47,6 +50,7 @@ public static class CommandLine
         Softcard = args.Value(CommandOptions.Softcard),
         CardSet = args.Value(CommandOptions.CardSet),
         Pkcs11Library = args.Value(CommandOptions.Pkcs11Library),
+        Pkcs11InitArgs = args.Value(CommandOptions.Pkcs11InitArgs),
         PinFile = args.Value(CommandOptions.PinFile),
         PassphraseFile = args.Value(CommandOptions.PassphraseFile),
         Cards = args.Values(CommandOptions.Card),

@@ -35,15 +35,18 @@ public static class CommandOptions
     public static readonly OptionSpec Pkcs11Library = new(null, "pkcs11-library", "LIB",
         "generate and wrap keys in a token of the PKCS#11 library LIB (an HSM vendor's module) instead of the embedded " +
         "Security World; also CLOUD_INTEGRATION_PKCS11_LIBRARY. -S/-O NAME then select the token labelled NAME");
+    public static readonly OptionSpec Pkcs11InitArgs = new(null, "pkcs11-init-args", "TEXT",
+        "PKCS#11: the library's initialisation string (CK_C_INITIALIZE_ARGS.pReserved), e.g. NSS's configdir='sql:DIR'; " +
+        "also CLOUD_INTEGRATION_PKCS11_INIT_ARGS. Paths and flags only, never a secret (the command line is visible)");
     public static readonly OptionSpec PinFile = new(null, "pin-file", "FILE",
         "PKCS#11: read the token's user PIN from the first line of FILE instead of asking (or pipe it on standard input)");
 
     /// <summary>The options that choose the key store and unlock its keys (<see cref="Ceremony.KeyStoreInput"/>).</summary>
     public static IReadOnlyList<OptionSpec> KeyStore { get; } =
-        [Module, CardSet, Softcard, ModuleProtection, Pkcs11Library, PinFile, PassphraseFile, Card];
+        [Module, CardSet, Softcard, ModuleProtection, Pkcs11Library, Pkcs11InitArgs, PinFile, PassphraseFile, Card];
 
     /// <summary>The export's options, in the order -h lists them.</summary>
     public static IReadOnlyList<OptionSpec> Export { get; } =
-        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json, Pkcs11Library, PinFile,
+        [Help, Version, Module, CardSet, Softcard, ModuleProtection, AzureKek, KeyType, OutputDir, Json, Pkcs11Library, Pkcs11InitArgs, PinFile,
          PassphraseFile, Card];
 }

@@ -54,17 +54,18 @@ public static class ExportCommand
         var wrap = request.Provider.Request(wrappingKey, request.Algorithm);
         try
         {
-            using var store = KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.Provider.Algorithms), env);
+            using var store = KeyStoreSelection.Open(request.KeyStore, world, new Pkcs11Setup.Rehearsal(wrap, request.NewKeyType, request.Provider.Algorithms), env);
             exportAudit.Opened(store);
             var (key, created) = FindOrGenerate(store, request, wrappingKey);
             exportAudit.Found(key, created);
             try
             {
-                var files = Wrap(store, key, request, wrap, env);
+                var (files, construction) = Wrap(store, key, request, wrap, env);
                 return new ExportResult(request, key, created, wrappingKey, store.Description, files)
                 {
                     Warnings = [.. diagnostics.Warnings.Skip(earlierWarnings)],
-                    AuditEntry = exportAudit.Exported(files),
+                    AuditEntry = exportAudit.Exported(files, construction),
+                    Construction = construction,
                     AuditLog = audit.Trail.LogPath,
                 };
             }
@@ -89,13 +90,14 @@ public static class ExportCommand
         }
     }
 
-    static IReadOnlyList<WrittenFile> Wrap(IKeyStore store, KeyRecord key, ExportRequest request, WrapRequest wrap, ToolEnvironment env)
+    /// <summary>The files written, and which construction the key store ran where it chose one (a PKCS#11 token).</summary>
+    static (IReadOnlyList<WrittenFile> Files, string? Construction) Wrap(IKeyStore store, KeyRecord key, ExportRequest request, WrapRequest wrap, ToolEnvironment env)
     {
         if (WrappingStrength.Warning(key.Type, wrap.WrappingKey) is { } weak) env.Diagnostics.Warn(weak);
         var wrapped = store.Wrap(key, wrap);
         var context = new ExportContext(request.KeyName, key.Type, request.Algorithm, request.AzureKek,
                                         $"{env.ProgramName} {ToolEnvironment.Version}; {store.Description}");
-        return OutputSet.Write(request.OutputDirectory, request.Provider.Format(context, wrapped));
+        return (OutputSet.Write(request.OutputDirectory, request.Provider.Format(context, wrapped)), wrapped.Construction);
     }
 
     static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportRequest request, WrappingPublicKey wrappingKey)

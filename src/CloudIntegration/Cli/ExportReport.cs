@@ -22,6 +22,8 @@ public sealed record ExportResult(
     /// <summary>The export's entry in the audit trail, as written.</summary>
     public AuditEntry? AuditEntry { get; init; }
     public string AuditLog { get; init; } = "";
+    /// <summary>Which mechanisms the key store used, where it chose among several (a PKCS#11 token).</summary>
+    public string? Construction { get; init; }
 }
 
 /// <summary>
@@ -52,6 +54,7 @@ public static class ExportReport
         env.Out.WriteLine($"  wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         env.Out.WriteLine($"  security strength (NIST SP 800-57): key {key.Type.StrengthBits} bits, wrapping key {wrappingKey.StrengthBits} bits");
         env.Out.WriteLine($"  key store: {result.KeyStore}");
+        if (result.Construction is { } construction) env.Out.WriteLine($"  construction: {construction} (proven against known answers first)");
         if (result.AuditEntry is { } entry) env.Out.WriteLine($"  audit: entry {entry.Seq} in {result.AuditLog}");
         var inWorkingDirectory = request.OutputDirectory == Path.GetFullPath(env.WorkingDirectory);
         foreach (var file in files)
@@ -90,6 +93,8 @@ public static class ExportReport
             json.WriteString("provider", request.Provider.Name);
             json.WriteString("wrapAlgorithm", request.Algorithm.Name);
             json.WriteString("wrapping", request.Provider.Request(result.WrappingKey, request.Algorithm).Describe());
+            if (result.Construction is { } construction) json.WriteString("construction", construction);
+            else json.WriteNull("construction");
             json.WriteStartObject("wrappingKey");
             json.WriteNumber("bits", result.WrappingKey.Bits);
             json.WriteNumber("strengthBits", result.WrappingKey.StrengthBits);

@@ -72,7 +72,8 @@ public static class HelpText
         }
         text.AppendLine();
         text.AppendLine("environment:");
-        Item(text, "CLOUD_INTEGRATION_WORLD", "the embedded Security World directory (default: ~/.local/share/cloud_integration_tool/world)");
+        Item(text, "CLOUD_INTEGRATION_WORLD", "the embedded Security World directory (default: " +
+             (OperatingSystem.IsWindows() ? @"%LOCALAPPDATA%\cloud_integration_tool\world)" : "~/.local/share/cloud_integration_tool/world)"));
         Item(text, "CLOUD_INTEGRATION_PKCS11_LIBRARY", "a PKCS#11 library to use instead of the embedded world (like --pkcs11-library)");
         text.AppendLine();
         text.AppendLine("exit status: 0 success, 2 the command line is wrong, 1 any other failure (nothing is left behind).");

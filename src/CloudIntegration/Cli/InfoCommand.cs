@@ -13,9 +13,9 @@ namespace CloudIntegration.Cli;
 /// </summary>
 public static class InfoCommand
 {
-    static readonly List<OptionSpec> Options = [CommandOptions.Help, CommandOptions.Pkcs11Library];
+    static readonly List<OptionSpec> Options = [CommandOptions.Help, CommandOptions.Pkcs11Library, CommandOptions.Pkcs11InitArgs];
 
-    static string Usage(string program) => $"{program} info [-h] [--pkcs11-library LIB]";
+    static string Usage(string program) => $"{program} info [-h] [--pkcs11-library LIB [--pkcs11-init-args TEXT]]";
 
     public static int Run(string[] argv, ToolEnvironment env)
     {
@@ -32,7 +32,7 @@ public static class InfoCommand
         if (args.Positionals.Count > 0) throw UsageErrors.Usage($"unexpected argument '{ErrorText.Shorten(args.Positionals[0])}' (usage: {Usage(env.ProgramName)})");
 
         var request = CommandLine.KeyStore(args, env);
-        if (request.Pkcs11Library is { } library) PrintLibrary(TokenInventory.Survey(library), env.Out);
+        if (request.Pkcs11Library is { } library) PrintLibrary(TokenInventory.Survey(library, request.Pkcs11InitArgs), env.Out);
         else PrintWorld(request.WorldRoot, env.Out);
         return ExitCodes.Success;
     }
@@ -78,15 +78,12 @@ public static class InfoCommand
             }
             output.WriteLine($"  module {slot.Position}: token '{token.Label}'");
             output.WriteLine($"    serial {token.Serial}, model {token.Model}, manufacturer {token.Manufacturer}");
-            output.WriteLine($"    state: initialized; login: {Login(token.Login)}");
+            output.WriteLine($"    state: initialized{(token.IsWriteProtected ? ", read-only (cannot hold keys)" : "")}; login: {Login(token.Login)}");
             output.WriteLine($"    select with: -m {slot.Position}, -m '{token.Label}' or -m {token.Serial} (or -S/-O '{token.Label}')");
             output.WriteLine("    mechanisms the tool needs:");
             foreach (var m in slot.Mechanisms) Mechanism(output, m.Name, m.Status, m.Use, indent: "      ");
-        }
-        if (report.PadsBeforeKeyWrap)
-        {
-            output.WriteLine($"note: {report.Manufacturer} {report.LibraryVersion} zero-pads keys to a multiple of 8 bytes before CKM_AES_KEY_WRAP_PAD, " +
-                             "so RSA and EC exports unwrap to the PKCS#8 key followed by up to 7 zero bytes; strict importers may refuse them");
+            output.WriteLine("    known-answer tests (throwaway session keys; an export trusts only what is proven here):");
+            foreach (var (test, result) in slot.KnownAnswers) output.WriteLine($"      {test}: {result}");
         }
     }
 

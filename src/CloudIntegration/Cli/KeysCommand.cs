@@ -52,8 +52,12 @@ public static class KeysCommand
     {
         using var store = KeyStoreSelection.Open(request, world, null, env);
         var entries = audit.Trail.Entries();
-        var rows = store.List().Select(k => new KeyInventory.Row(k, ExportHistory.Of(k, entries))).ToList();
-        env.Out.Write(json ? KeyInventory.ListJson(rows, store.Description) : KeyInventory.Table(rows, store.Description));
+        var unusable = new List<KeyInventory.Unusable>();
+        var keys = store.List((name, error) => unusable.Add(new KeyInventory.Unusable(name, error.Message)));
+        var rows = keys.Select(k => new KeyInventory.Row(k, ExportHistory.Of(k, entries))).ToList();
+        env.Out.Write(json ? KeyInventory.ListJson(rows, unusable, store.Description) : KeyInventory.Table(rows, unusable, store.Description));
+        // The readable keys are listed, and the exit status still says that the store is not all well.
+        if (unusable.Count > 0) throw RuntimeErrors.KeysUnusable([.. unusable.Select(u => u.Error)]);
         return ExitCodes.Success;
     }
 

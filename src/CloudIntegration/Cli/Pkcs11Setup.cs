@@ -11,12 +11,13 @@ namespace CloudIntegration.Cli;
 public static class Pkcs11Setup
 {
     public const string LibraryVariable = "CLOUD_INTEGRATION_PKCS11_LIBRARY";
+    public const string InitArgsVariable = "CLOUD_INTEGRATION_PKCS11_INIT_ARGS";
 
     /// <summary>
     /// The wrap an export will ask for, with the wrapping key the export already read and checked, and the provider's
     /// other algorithms, to say which would work when the token refuses this one.
     /// </summary>
-    public sealed record Rehearsal(WrapRequest Request, IReadOnlyList<WrapAlgorithm> Alternatives);
+    public sealed record Rehearsal(WrapRequest Request, KeyType Target, IReadOnlyList<WrapAlgorithm> Alternatives);
 
     public static IKeyStore Open(string library, KeyStoreRequest request, Rehearsal? rehearsal, ToolEnvironment env)
     {
@@ -30,8 +31,9 @@ public static class Pkcs11Setup
                 request.Protection,
                 prompt => (secrets ??= SecretSource.Open(request.PinFile, env.In, env.InputIsTerminal, env.Err)).Read(prompt),
                 rehearsal?.Alternatives ?? [],
-                rehearsal?.Request,
-                env.Diagnostics));
+                rehearsal is null ? null : new WrapRehearsal(rehearsal.Request, rehearsal.Target),
+                env.Diagnostics,
+                request.Pkcs11InitArgs));
         }
         finally
         {

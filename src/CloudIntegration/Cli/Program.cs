@@ -22,13 +22,14 @@ public static class Program
         catch (ToolError e)
         {
             var also = env.Diagnostics.FailureNotes.Count == 0 ? "" : " (also: " + string.Join("; ", env.Diagnostics.FailureNotes) + ")";
-            env.Err.WriteLine("error: " + e.Message + also);
+            env.Err.WriteLine("error: " + ErrorText.OneLine(e.Message + also));
             return ExitCodes.For(e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A bug or an environment we did not foresee: still one line, and no stack trace to leak through logs.
-            env.Err.WriteLine($"error: unexpected failure ({e.GetType().Name}: {ErrorText.Shorten(e.Message)}); nothing was exported");
+            // A bug or an environment we did not foresee: still one line, no stack trace to leak through logs, and not
+            // the exception's message, which this build reduces to a runtime resource key (UseSystemResourceKeys).
+            env.Err.WriteLine($"error: unexpected failure: {ErrorText.Describe(e)} ({e.GetType().Name}); nothing was exported");
             return ExitCodes.Failure;
         }
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CloudIntegration.Errors;
+using CloudIntegration.IO;
 
 namespace CloudIntegration.Credentials;
 
@@ -73,20 +74,26 @@ public sealed class LineSecretSource : SecretSource
         _origin = origin;
     }
 
+    /// <summary>The largest secrets file read: far more than any list of PINs and passphrases.</summary>
+    public const int MaxFileBytes = 64 * 1024;
+
     public static LineSecretSource FromFile(string path)
     {
+        byte[]? content;
         try
         {
-            var raw = File.ReadAllBytes(path);
-            var pinned = GC.AllocateArray<byte>(raw.Length, pinned: true);
-            raw.CopyTo(pinned, 0);
-            CryptographicOperations.ZeroMemory(raw);
-            return new LineSecretSource(pinned, path);
+            content = BoundedFile.Read(path, MaxFileBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.Runtime($"the secrets file {path} cannot be read ({e.Message.TrimEnd('.')})");
+            throw RuntimeErrors.Runtime($"the secrets file {ErrorText.Escape(path)} cannot be read: {ErrorText.Describe(e)}");
         }
+        if (content is null)
+        {
+            throw RuntimeErrors.Runtime($"the secrets file {ErrorText.Escape(path)} is larger than {MaxFileBytes / 1024} KiB; " +
+                                        "expected one PIN or passphrase per line");
+        }
+        return new LineSecretSource(content, path);
     }
 
     public override bool IsInteractive => false;

@@ -29,7 +29,12 @@ public static class RuntimeErrors
         Runtime($"this command does not unlock {option} protection (export the key with {option} and its passphrase or cards)");
 
     public static RuntimeError WrapKeyFile(string path, string problem) =>
-        Runtime($"wrapping key file {path}: {problem}");
+        Runtime($"wrapping key file {Escape(path)}: {problem}");
+
+    /// <summary>The platform's cryptography, not the input, failed (see Wrapping/PlatformCryptography).</summary>
+    public static RuntimeError PlatformCryptographyFailed(string algorithm, string what, Exception? inner = null) =>
+        Runtime($"this platform's {algorithm} does not work ({Shorten(what)}), so no input was at fault; run the tool where the " +
+                $"system cryptography implements {algorithm} (Windows with CNG, Linux with OpenSSL; Wine does not)", inner);
 
     public static RuntimeError WrappingKeySizeRefused(string path, string provider, int bits, int requiredBits, string why) =>
         WrapKeyFile(path, $"{provider} takes only an RSA-{requiredBits} wrapping key{(why.Length > 0 ? $" ({why})" : "")}; this one is RSA-{bits}");
@@ -37,8 +42,18 @@ public static class RuntimeErrors
     public static RuntimeError OutputFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}; nothing was written", inner);
 
+    public static RuntimeError OutputNotRestored(string path, string why, IEnumerable<(string File, string? KeptAs)> files, Exception? inner = null) =>
+        Runtime($"could not write {path}: {why}; and could not put back as it was: " +
+                string.Join(", ", files.Select(f => f.KeptAs is null ? f.File : $"{f.File} (the previous file is {f.KeptAs})")), inner);
+
     public static RuntimeError StorageFailed(string path, string why, Exception? inner = null) =>
         Runtime($"could not write {path}: {why}", inner);
+
+    /// <summary>'keys list' listed the keys it could read; these it could not (each message names its key and why).</summary>
+    public static RuntimeError KeysUnusable(IReadOnlyList<string> messages) =>
+        Runtime(messages.Count == 1
+            ? $"{messages[0]} (the other keys are listed)"
+            : $"{messages.Count.ToString(CultureInfo.InvariantCulture)} keys are unusable (the other keys are listed): {string.Join("; ", messages)}");
 
     public static RuntimeError KeyNotFound(string keyName, string keyStore) =>
         Runtime($"no key '{keyName}' in the {keyStore} (run 'keys list' to see the keys)");
@@ -87,6 +102,9 @@ public static class RuntimeErrors
     public static RuntimeError Pkcs11TokenNotFound(string what, IEnumerable<string> available) =>
         Runtime($"{what}; available tokens: {List(available)} (see the info command)");
 
+    public static RuntimeError Pkcs11SeveralTokens(IEnumerable<string> writable) =>
+        Runtime($"several tokens can hold keys: {List(writable)}; choose one with -m (its position or label; see the info command)");
+
     public static RuntimeError Pkcs11TokenAmbiguous(string given, IEnumerable<string> matches) =>
         Runtime($"{given} matches more than one token: {List(matches)}; select by position or serial with -m");
 
@@ -104,6 +122,17 @@ public static class RuntimeErrors
                 (working.Count > 0 ? $"wrapping algorithms that work with this token: {List(working)}"
                                    : "none of the wrapping algorithms this provider takes works with this token") +
                 " (keys are never wrapped outside the token)", inner);
+
+    public static RuntimeError Pkcs11WrapUnproven(string where, string keyType, string construction, IEnumerable<string> findings) =>
+        Runtime($"{where} failed the known-answer test for wrapping a {keyType} key with {construction}: {string.Join("; ", findings)}; " +
+                "nothing was generated, and no file is written that the provider could not unwrap");
+
+    public static RuntimeError Pkcs11CurveUnsupported(string where, string curve, string call, Exception inner) =>
+        Runtime($"{where} does not support curve {curve} ({call}); nothing was generated", inner);
+
+    public static RuntimeError Pkcs11TemplateRefused(string where, string call, IEnumerable<string> optional, Exception inner) =>
+        Runtime($"{where} refused the key template ({call}); the attributes it may not know are {string.Join(", ", optional)}; " +
+                "nothing was generated", inner);
 
     public static RuntimeError Pkcs11MechanismRefused(string where, string mechanism, string call, Exception inner) =>
         Runtime($"{where} does not support {mechanism}: {call}", inner);

@@ -1,11 +1,17 @@
-using System.Runtime.InteropServices;
+using System.Globalization;
 using CloudIntegration.Errors;
 
 namespace CloudIntegration.IO;
 
 /// <summary>
-/// Files are written to a temporary name in the same directory, fsynced, then renamed over the target, so a crash or a
-/// full disk leaves either the old file or the new one, never a half-written one.
+/// Files are written to a temporary name in the same directory, fsynced, then renamed to their name, and the directory
+/// is fsynced, so a crash or a full disk leaves either the old file or the new one, never a half-written one.
+/// <para>
+/// The steps are public so that a batch can stage many files, place them all and sync each directory once:
+/// <see cref="Stage"/> (write and fsync a temporary file), <see cref="Replace"/> or <see cref="TryPlaceNew"/> (rename it
+/// to its name), <see cref="SyncDirectory"/> (make the names durable). <see cref="Write"/> and
+/// <see cref="TryCreate"/> are the three steps for one file.
+/// </para>
 /// </summary>
 public static class AtomicFile
 {
@@ -13,11 +19,10 @@ public static class AtomicFile
     public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode Readable = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    /// <summary>Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/> and returns its name.</summary>
+    /// <summary>Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/>, fsynced, and returns its name.</summary>
     public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = TempName(path);
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -28,7 +33,7 @@ public static class AtomicFile
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
         try
         {
-            using var stream = new FileStream(temp, options);
+            using var stream = OperatingSystem.IsWindows() && PlatformFiles.IsOwnerOnly(mode) ? WindowsAcl.CreatePrivateFile(temp) : new FileStream(temp, options);
             stream.Write(content);
             stream.Flush(flushToDisk: true);
         }
@@ -40,112 +45,128 @@ public static class AtomicFile
         return temp;
     }
 
+    /// <summary>Renames a staged file to <paramref name="path"/>, replacing any file of that name (not yet durable: see <see cref="SyncDirectory"/>).</summary>
+    public static void Replace(string temp, string path) => PlatformFiles.Replace(temp, path);
+
+    /// <summary>
+    /// Renames a staged file to <paramref name="path"/> only if no file of that name exists; false, changing nothing,
+    /// if one does. Of several processes placing the same name at once, exactly one succeeds.
+    /// </summary>
+    public static bool TryPlaceNew(string temp, string path) => PlatformFiles.TryMoveNew(temp, path);
+
+    /// <summary>Makes the renames in <paramref name="directory"/> durable; throws when the file system reports that it could not.</summary>
+    public static void SyncDirectory(string directory) => PlatformFiles.SyncDirectory(directory);
+
     /// <summary>Writes a file atomically, replacing any existing file of that name.</summary>
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
         var temp = Stage(path, content, mode);
         try
         {
-            File.Move(temp, path, overwrite: true);
+            Replace(temp, path);
         }
         catch
         {
             TryDelete(temp);
             throw;
         }
-        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        SyncDirectory(DirectoryOf(path));
     }
 
     /// <summary>
     /// Writes a file atomically only if no file of that name exists. Returns false, writing nothing, if one does:
-    /// of two processes creating the same file at once, exactly one wins.
+    /// of two processes creating the same file at once, exactly one wins and the other reads the winner's file.
     /// </summary>
     public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
         var temp = Stage(path, content, mode);
+        bool placed;
         try
         {
-            // On Unix, Move without overwrite is link(2) + unlink(2): it fails if the target exists, atomically.
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            TryDelete(temp);
-            return false;
+            placed = TryPlaceNew(temp, path);
         }
         catch
         {
             TryDelete(temp);
             throw;
         }
-        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (!placed)
+        {
+            TryDelete(temp);
+            return false;
+        }
+        SyncDirectory(DirectoryOf(path));
         return true;
     }
 
     /// <summary>
-    /// Removes temporary files that a killed process left in <paramref name="directory"/>: those whose writer (the
-    /// process id in the name) is no longer running. They hold nothing the final files would not.
+    /// Removes the temporary files (this tool's names only: <c>.NAME.PID.GUID.tmp</c>) that a killed process left in
+    /// <paramref name="directory"/>, those whose writer is no longer running. They hold nothing the final files need.
     /// </summary>
     public static void RemoveAbandoned(string directory)
     {
         if (!Directory.Exists(directory)) return;
         foreach (var temp in Directory.EnumerateFiles(directory, ".*.tmp"))
         {
-            var parts = Path.GetFileName(temp).Split('.');
-            if (parts.Length >= 4 && int.TryParse(parts[^3], out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            if (TempWriter(Path.GetFileName(temp)) is { } pid && pid != Environment.ProcessId && !PlatformFiles.IsRunning(pid))
             {
                 TryDelete(temp);
             }
         }
     }
 
-    static bool IsRunning(int pid) => OperatingSystem.IsWindows() || Directory.Exists($"/proc/{pid}") || !Directory.Exists("/proc");
+    /// <summary>A new temporary name beside <paramref name="path"/>, naming this process as its writer.</summary>
+    public static string TempName(string path) =>
+        Path.Combine(DirectoryOf(path), $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+
+    /// <summary>The writer's process id when <paramref name="fileName"/> is one of this tool's temporary names.</summary>
+    internal static int? TempWriter(string fileName)
+    {
+        var parts = fileName.Split('.');
+        // "", NAME (may itself hold dots), PID, GUID (32 hex digits), "tmp"
+        if (parts.Length < 5 || parts[0].Length != 0 || parts[^1] != "tmp") return null;
+        if (parts[^2].Length != 32 || !parts[^2].All(char.IsAsciiHexDigitLower)) return null;
+        return int.TryParse(parts[^3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+    }
 
     public static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>Makes a rename durable: fsync the directory that holds the new name.</summary>
-    public static void SyncDirectory(string directory)
+    /// <summary>Creates a directory (and its parents) readable by the owner only.</summary>
+    public static void CreatePrivateDirectory(string path) => TryCreatePrivateDirectory(path);
+
+    /// <summary>
+    /// Creates a directory (and its parents) readable by the owner only; true only for the one caller that created
+    /// it, however many create it at once.
+    /// </summary>
+    public static bool TryCreatePrivateDirectory(string path)
     {
-        if (OperatingSystem.IsWindows()) return;
-        var fd = Native.open(directory, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC);
-        if (fd < 0) return;
-        Native.fsync(fd);
-        Native.close(fd);
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) return false;
+        if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full)) is { } parent)
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(parent);
+            else Directory.CreateDirectory(parent, OwnerOnlyDirectory);
+        }
+        return PlatformFiles.TryCreateDirectory(full, OwnerOnlyDirectory);
     }
 
-    /// <summary>Creates a directory (and its parents) readable by the owner only.</summary>
-    public static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, OwnerOnlyDirectory);
-    }
+    /// <summary>Whether <paramref name="e"/> reports a full disk (or an exhausted quota), by its error number.</summary>
+    public static bool IsDiskFull(Exception e) => PlatformFiles.IsDiskFull(e);
 
     /// <summary>Turns an I/O failure into the one-line error the user sees.</summary>
-    public static ToolError Describe(string path, Exception e) => e switch
+    public static ToolError Describe(string path, Exception e) => RuntimeErrors.OutputFailed(path, Reason(e), e);
+
+    /// <summary>Why an I/O operation failed, in the words of the error line.</summary>
+    public static string Reason(Exception e) => e switch
     {
-        UnauthorizedAccessException => RuntimeErrors.OutputFailed(path, "permission denied", e),
-        DirectoryNotFoundException => RuntimeErrors.OutputFailed(path, "the directory does not exist", e),
-        IOException io when io.HResult == 28 || io.Message.Contains("space", StringComparison.OrdinalIgnoreCase) =>
-            RuntimeErrors.OutputFailed(path, "no space left on the device", e),
-        _ => RuntimeErrors.OutputFailed(path, e.Message.TrimEnd('.'), e),
+        _ when IsDiskFull(e) => "no space left on the device",
+        UnauthorizedAccessException => "permission denied",
+        DirectoryNotFoundException => "the directory does not exist",
+        _ => ErrorText.Describe(e),   // never the runtime's text: this build reduces it to a resource key
     };
 
-    static partial class Native
-    {
-        public const int O_RDONLY = 0;
-        public const int O_DIRECTORY = 0x10000;
-        public const int O_CLOEXEC = 0x80000;
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fsync(int fd);
-
-        [DllImport("libc")]
-        public static extern int close(int fd);
-    }
+    static string DirectoryOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path))!;
 }

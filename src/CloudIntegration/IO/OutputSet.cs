@@ -12,37 +12,115 @@ public sealed record WrittenFile(string Name, string Path, long Bytes, string Sh
 }
 
 /// <summary>
-/// Writes the files of one export as a group: every file is staged (written and fsynced under a temporary name) before
-/// any is renamed into place, so a full disk or an unwritable directory leaves none of them behind.
+/// Writes the files of one export as a group: every file is staged (written and fsynced under a temporary name) and
+/// every file it replaces is kept under a second name before any is renamed into place. A failure at any step (a
+/// full disk, an unwritable directory, a rename refused half way) puts every file back as it was: a file that existed
+/// keeps its old content (the very same file), a file that did not exist does not.
 /// </summary>
 public static class OutputSet
 {
     public static IReadOnlyList<WrittenFile> Write(string directory, IReadOnlyList<OutputFile> files)
     {
-        var staged = new List<(string Temp, string Final)>();
-        var placed = new List<string>();
+        var placements = new List<Placement>();
         string current = directory;
         try
         {
+            // A run killed mid-export left its temporary files here; their writer is gone, so they are ours to remove.
+            AtomicFile.RemoveAbandoned(directory);
             foreach (var file in files)
             {
                 current = Path.Combine(directory, file.FileName);
-                staged.Add((AtomicFile.Stage(current, file.Content, AtomicFile.Readable), current));
+                placements.Add(new Placement(current, AtomicFile.Stage(current, file.Content, AtomicFile.Readable)));
             }
-            foreach (var (temp, final) in staged)
+            foreach (var placement in placements)
             {
-                current = final;
-                File.Move(temp, final, overwrite: true);
-                placed.Add(final);
+                current = placement.Final;
+                placement.KeepPrevious();
             }
+            foreach (var placement in placements)
+            {
+                current = placement.Final;
+                AtomicFile.Replace(placement.Temp, placement.Final);
+                placement.Placed = true;
+            }
+            current = directory;
             AtomicFile.SyncDirectory(Path.GetFullPath(directory));
-            return [.. files.Select((file, i) => WrittenFile.Of(staged[i].Final, file))];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            foreach (var (temp, _) in staged) AtomicFile.TryDelete(temp);
-            foreach (var final in placed) AtomicFile.TryDelete(final);
-            throw AtomicFile.Describe(current, e);
+            var notRestored = RollBack(directory, placements);
+            if (notRestored.Count == 0) throw AtomicFile.Describe(current, e);
+            throw Errors.RuntimeErrors.OutputNotRestored(current, AtomicFile.Reason(e), notRestored, e);
+        }
+        // Placed and durable: the previous files are no longer needed.
+        foreach (var placement in placements) placement.DropPrevious();
+        return [.. files.Select((file, i) => WrittenFile.Of(placements[i].Final, file))];
+    }
+
+    /// <summary>Undoes whatever was done, newest first; returns the files that could not be put back as they were.</summary>
+    static List<(string File, string? KeptAs)> RollBack(string directory, List<Placement> placements)
+    {
+        var notRestored = new List<(string, string?)>();
+        for (var i = placements.Count - 1; i >= 0; i--)
+        {
+            if (!placements[i].TryUndo()) notRestored.Add((placements[i].Final, placements[i].Previous));
+        }
+        try
+        {
+            AtomicFile.SyncDirectory(Path.GetFullPath(directory));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The old names are back in the directory; only their durability is in doubt, and the error is reported.
+        }
+        return notRestored;
+    }
+
+    sealed class Placement(string final, string temp)
+    {
+        public string Final { get; } = final;
+        public string Temp { get; } = temp;
+        /// <summary>The file <see cref="Final"/> named before this export, under a temporary name; null when there was none.</summary>
+        public string? Previous { get; private set; }
+        public bool Placed { get; set; }
+
+        /// <summary>
+        /// Gives the existing file a second name (a hard link: no copy, no space; a copy where the file system has no
+        /// links). It has the tool's temporary-name form, so if this run is killed the next run removes it.
+        /// </summary>
+        public void KeepPrevious()
+        {
+            if (!File.Exists(Final)) return;
+            var previous = AtomicFile.TempName(Final);
+            if (PlatformFiles.TryLink(Final, previous))
+            {
+                Previous = previous;
+                return;
+            }
+            var mode = OperatingSystem.IsWindows() ? AtomicFile.Readable : File.GetUnixFileMode(Final);
+            Previous = AtomicFile.Stage(Final, File.ReadAllBytes(Final), mode);
+        }
+
+        /// <summary>Puts the previous file (or no file) back under <see cref="Final"/>; false if that failed.</summary>
+        public bool TryUndo()
+        {
+            AtomicFile.TryDelete(Temp);
+            try
+            {
+                if (Placed && Previous is not null) AtomicFile.Replace(Previous, Final);
+                else if (Placed) File.Delete(Final);
+                else DropPrevious();
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        public void DropPrevious()
+        {
+            if (Previous is not null) AtomicFile.TryDelete(Previous);
         }
     }
 }

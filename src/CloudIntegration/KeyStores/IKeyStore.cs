@@ -19,6 +19,12 @@ public interface IKeyStore : IDisposable
     IReadOnlyList<KeyRecord> List();
 
     /// <summary>
+    /// All keys this tool created in the store that can be read; each key that cannot (a damaged file) is reported
+    /// through <paramref name="unusable"/> and the listing goes on, so one bad key does not hide the others.
+    /// </summary>
+    IReadOnlyList<KeyRecord> List(Action<string, Errors.ToolError> unusable) => List();
+
+    /// <summary>
     /// Generates a key of that name unless one exists. When another process creates it first, the existing key is
     /// returned with <c>Created</c> false; the caller checks that it fits.
     /// </summary>

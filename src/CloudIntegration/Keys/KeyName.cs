@@ -21,7 +21,7 @@ public readonly record struct KeyName
         if (text[0] is '.' or '-') throw UsageErrors.InvalidKeyName(text, $"it starts with '{text[0]}'");
         foreach (var c in text)
         {
-            if (!IsAllowed(c)) throw UsageErrors.InvalidKeyName(text, $"'{(char.IsControl(c) ? '?' : c)}' is not allowed");
+            if (!IsAllowed(c)) throw UsageErrors.InvalidKeyName(text, $"'{ErrorText.Escape(c.ToString())}' is not allowed");
         }
         return new KeyName(text);
     }

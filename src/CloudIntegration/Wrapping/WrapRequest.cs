@@ -12,5 +12,8 @@ public sealed record WrapRequest(WrappingPublicKey WrappingKey, WrapAlgorithm Al
     public string Describe() => Algorithm.Describe();
 }
 
-/// <summary>What a key store hands back: ciphertext, and the SHA-256 of the plaintext where it was asked for.</summary>
-public sealed record WrappedKey(byte[] Ciphertext, byte[]? Sha256Digest);
+/// <summary>
+/// What a key store hands back: ciphertext, the SHA-256 of the plaintext where it was asked for, and which
+/// construction computed it where the store chose among several (a PKCS#11 token; null for the embedded world).
+/// </summary>
+public sealed record WrappedKey(byte[] Ciphertext, byte[]? Sha256Digest, string? Construction = null);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CloudIntegration.Errors;
+using CloudIntegration.IO;
 
 namespace CloudIntegration.Wrapping;
 
@@ -16,77 +17,131 @@ static class WrappingKeyFileReader
 
     public static WrappingPublicKey Read(string path, DateTime now)
     {
-        byte[] data;
+        byte[]? data;
         try
         {
-            var info = new FileInfo(path);
-            if (Directory.Exists(path)) throw RuntimeErrors.WrapKeyFile(path, "is a directory, not a key file");
-            if (!info.Exists) throw RuntimeErrors.WrapKeyFile(path, "does not exist");
-            if (info.Length > MaxFileBytes)
-            {
-                throw RuntimeErrors.WrapKeyFile(path, $"is {info.Length} bytes; a public key or certificate is under {MaxFileBytes / 1024} KiB");
-            }
-            data = File.ReadAllBytes(path);
+            data = BoundedFile.Read(path, MaxFileBytes);
         }
-        catch (ToolError) { throw; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.WrapKeyFile(path, "cannot be read (" + e.Message + ")");
+            throw RuntimeErrors.WrapKeyFile(path, Problem(e, path));
         }
-
-        if (data.AsSpan().StartsWith("\uFEFF"u8)) data = data[3..];   // a UTF-8 byte-order mark from a Windows editor
-        if (data.Length == 0) throw RuntimeErrors.WrapKeyFile(path, "is empty");
-        if (data.Length > MaxFileBytes) throw RuntimeErrors.WrapKeyFile(path, "is too large for a public key or certificate");
-
-        var text = TryAscii(data);
-        if (text is not null && text.Contains("-----BEGIN ", StringComparison.Ordinal)) return FromPem(text, path, now);
-        if (text is not null && TryBase64(text) is { } decoded) return FromDer(decoded, "base64 DER", path, now);
-        return FromDer(data, "DER", path, now);
+        if (data is null)
+        {
+            var size = SafeLength(path);
+            throw RuntimeErrors.WrapKeyFile(path, size > MaxFileBytes
+                ? $"is {size} bytes; a public key or certificate is under {MaxFileBytes / 1024} KiB"
+                : $"is larger than {MaxFileBytes / 1024} KiB; a public key or certificate is smaller (give the provider's key file, not a device or a stream)");
+        }
+        return ReadContent(data, path, now);
     }
 
-    static WrappingPublicKey FromPem(string text, string path, DateTime now)
+    /// <summary>The parsing alone, for content already in memory (the fuzz tests drive this).</summary>
+    internal static WrappingPublicKey ReadContent(byte[] data, string path, DateTime now)
     {
-        var begin = text.IndexOf("-----BEGIN ", StringComparison.Ordinal);
-        var labelEnd = text.IndexOf("-----", begin + 11, StringComparison.Ordinal);
-        if (labelEnd < 0) throw RuntimeErrors.WrapKeyFile(path, "has a malformed PEM header");
-        var label = text[(begin + 11)..labelEnd];
-        if (label.Contains("PRIVATE KEY", StringComparison.Ordinal))
-        {
-            throw RuntimeErrors.WrapKeyFile(path, "holds a private key; give the provider's public key or certificate " +
-                                         "(a wrapping key file never contains a private key)");
-        }
-        var footer = $"-----END {label}-----";
-        var end = text.IndexOf(footer, labelEnd, StringComparison.Ordinal);
-        if (end < 0) throw RuntimeErrors.WrapKeyFile(path, $"the PEM block '{label}' has no END line (the file is truncated)");
-        var body = text[(labelEnd + 5)..end];
-        byte[] der;
+        if (data.AsSpan().StartsWith("\uFEFF"u8)) data = data[3..];   // a UTF-8 byte-order mark from a Windows editor
+        if (data.Length == 0) throw RuntimeErrors.WrapKeyFile(path, "is empty");
+
+        var text = TryAscii(data);
+        if (text is not null && text.Contains("-----BEGIN", StringComparison.Ordinal)) return FromPem(text, path, now);
+        if (text is not null && TryBase64(text) is { } decoded) return FromDer(CheckWhole(decoded, path), "base64 DER", path, now);
+        return FromDer(CheckWhole(data, path), "DER", path, now);
+    }
+
+    /// <summary>A regular file's length; 0 for a device or a pipe, or when it cannot be seen.</summary>
+    static long SafeLength(string path)
+    {
         try
         {
-            der = Convert.FromBase64String(string.Concat(body.Where(c => !char.IsWhiteSpace(c))));
+            return new FileInfo(path).Length;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.WrapKeyFile(path, $"the PEM block '{label}' is not valid base64");
+            return 0;
+        }
+    }
+
+    static bool IsDanglingLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    static string Problem(Exception e, string path) => e switch
+    {
+        FileNotFoundException when IsDanglingLink(path) =>
+            "is a symbolic link to a file that does not exist",
+        FileNotFoundException => "does not exist",
+        IOException { HResult: 20 } when path.EndsWith('/') => "is not a directory, but the path ends with '/'",
+        IOException { HResult: 21 } => "is a directory, not a key file",
+        _ => "cannot be read: " + ErrorText.Describe(e),
+    };
+
+    /// <summary>PEM as RFC 7468 defines it, found by the runtime's reader; what is wrong is said when none is found.</summary>
+    static WrappingPublicKey FromPem(string text, string path, DateTime now)
+    {
+        if (!PemEncoding.TryFind(text, out var fields)) throw MalformedPem(text, path);
+        var label = text[fields.Label];
+        RefusePrivateKey(label, path);
+        var der = new byte[fields.DecodedDataLength];
+        if (!Convert.TryFromBase64Chars(text.AsSpan()[fields.Base64Data], der, out var written) || written != der.Length)
+        {
+            throw RuntimeErrors.WrapKeyFile(path, $"the PEM block '{ErrorText.Shorten(label)}' is not valid base64");
         }
         return label switch
         {
-            "PUBLIC KEY" => FromSpki(der, "PEM SubjectPublicKeyInfo", path),
+            "PUBLIC KEY" => FromSpki(CheckWhole(der, path), "PEM SubjectPublicKeyInfo", path),
             "RSA PUBLIC KEY" => WrappingPublicKey.FromRsaPublicKey(CheckWhole(der, path), "PEM RSA PUBLIC KEY", path),
-            "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE" => FromCertificate(der, "PEM certificate", path, now),
-            _ => throw RuntimeErrors.WrapKeyFile(path, $"holds a PEM '{label}'; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"),
+            "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE" => FromCertificate(CheckWhole(der, path), "PEM certificate", path, now),
+            _ => throw RuntimeErrors.WrapKeyFile(path, $"holds a PEM '{ErrorText.Shorten(label)}'; expected PUBLIC KEY, RSA PUBLIC KEY or CERTIFICATE"),
         };
     }
 
+    /// <summary>Why the text that starts like PEM is not: the header, the END line, or the base64 between them.</summary>
+    static ToolError MalformedPem(string text, string path)
+    {
+        var begin = text.IndexOf("-----BEGIN", StringComparison.Ordinal);
+        var lineEnd = text.IndexOfAny(['\r', '\n'], begin);
+        var header = lineEnd < 0 ? text[begin..] : text[begin..lineEnd];
+        if (!header.StartsWith("-----BEGIN ", StringComparison.Ordinal) || header.Length < 16 || !header.EndsWith("-----", StringComparison.Ordinal))
+        {
+            RefusePrivateKey(header, path);
+            return RuntimeErrors.WrapKeyFile(path, $"has a malformed PEM header '{ErrorText.Shorten(header)}' (expected -----BEGIN LABEL-----)");
+        }
+        var label = header[11..^5];
+        RefusePrivateKey(label, path);
+        if (!text.Contains($"-----END {label}-----", StringComparison.Ordinal))
+        {
+            return RuntimeErrors.WrapKeyFile(path, $"the PEM block '{ErrorText.Shorten(label)}' has no END line (the file is truncated)");
+        }
+        return RuntimeErrors.WrapKeyFile(path, $"the PEM block '{ErrorText.Shorten(label)}' is not valid base64 or not RFC 7468 PEM");
+    }
+
+    static void RefusePrivateKey(string label, string path)
+    {
+        if (label.Contains("PRIVATE KEY", StringComparison.Ordinal)) throw PrivateKeyGiven(path);
+    }
+
+    static ToolError PrivateKeyGiven(string path) =>
+        RuntimeErrors.WrapKeyFile(path, "holds a private key; give the provider's public key or certificate " +
+                                        "(a wrapping key file never contains a private key)");
+
+    /// <summary>DER that <see cref="CheckWhole"/> has accepted.</summary>
     static WrappingPublicKey FromDer(byte[] der, string encoding, string path, DateTime now)
     {
-        var shape = Classify(der, path);
+        var shape = Classify(der);
         return shape switch
         {
             DerShape.Spki => FromSpki(der, encoding + " SubjectPublicKeyInfo", path),
             DerShape.Certificate => FromCertificate(der, encoding + " certificate", path, now),
             DerShape.RsaPublicKey => WrappingPublicKey.FromRsaPublicKey(der, encoding + " RSA public key", path),
-            DerShape.PrivateKey => throw RuntimeErrors.WrapKeyFile(path, "holds a private key; give the provider's public key or " +
-                                                               "certificate (a wrapping key file never contains a private key)"),
+            DerShape.PrivateKey => throw PrivateKeyGiven(path),
             _ => throw RuntimeErrors.WrapKeyFile(path, "is not a public key or certificate (expected DER or PEM SubjectPublicKeyInfo, " +
                                               "PEM RSA PUBLIC KEY, an X.509 certificate, or base64 of DER)"),
         };
@@ -95,9 +150,8 @@ static class WrappingKeyFileReader
     enum DerShape { Unknown, Spki, Certificate, RsaPublicKey, PrivateKey }
 
     /// <summary>Looks at the ASN.1 structure only, so private keys are recognised without being parsed as keys.</summary>
-    static DerShape Classify(byte[] der, string path)
+    static DerShape Classify(byte[] der)
     {
-        CheckWhole(der, path);
         try
         {
             var outer = WrappingPublicKey.Der(der).ReadSequence();
@@ -172,7 +226,7 @@ static class WrappingKeyFileReader
     {
         try
         {
-            var spki = WrappingPublicKey.Der(CheckWhole(der, path)).ReadSequence();
+            var spki = WrappingPublicKey.Der(der).ReadSequence();
             var algorithm = spki.ReadSequence();
             var oid = algorithm.ReadObjectIdentifier();
             if (!WrappingPublicKey.IsRsaEncryption(oid))
@@ -190,34 +244,35 @@ static class WrappingKeyFileReader
 
     static WrappingPublicKey FromCertificate(byte[] der, string format, string path, DateTime now)
     {
-        X509Certificate2 cert;
+        DateTime notBefore, notAfter;
+        string oid;
+        byte[] rsaPublicKey;
         try
         {
-            cert = X509CertificateLoader.LoadCertificate(CheckWhole(der, path));
+            using var cert = X509CertificateLoader.LoadCertificate(der);
+            notBefore = cert.NotBefore.ToUniversalTime();
+            notAfter = cert.NotAfter.ToUniversalTime();
+            oid = cert.PublicKey.Oid.Value ?? "unknown";
+            rsaPublicKey = cert.PublicKey.EncodedKeyValue.RawData;
         }
         catch (CryptographicException)
         {
-            throw RuntimeErrors.WrapKeyFile(path, "the X.509 certificate is malformed");
+            // The platform's reader gives no reason worth showing (its text is a resource key in this build).
+            throw RuntimeErrors.WrapKeyFile(path, "the certificate could not be parsed (it is malformed or uses an encoding the platform does not read)");
         }
-        using (cert)
+        if (now < notBefore)
         {
-            var notBefore = cert.NotBefore.ToUniversalTime();
-            var notAfter = cert.NotAfter.ToUniversalTime();
-            if (now < notBefore)
-            {
-                throw RuntimeErrors.WrapKeyFile(path, $"the certificate is not valid until {notBefore:yyyy-MM-dd HH:mm:ss} UTC; check the system clock or get a current certificate");
-            }
-            if (now > notAfter)
-            {
-                throw RuntimeErrors.WrapKeyFile(path, $"the certificate expired on {notAfter:yyyy-MM-dd HH:mm:ss} UTC; download a current one from the provider");
-            }
-            var oid = cert.PublicKey.Oid.Value ?? "unknown";
-            if (!WrappingPublicKey.IsRsaEncryption(oid))
-            {
-                throw RuntimeErrors.WrapKeyFile(path, $"the certificate holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
-            }
-            return WrappingPublicKey.FromRsaPublicKey(cert.PublicKey.EncodedKeyValue.RawData, format, path);
+            throw RuntimeErrors.WrapKeyFile(path, $"the certificate is not valid until {notBefore:yyyy-MM-dd HH:mm:ss} UTC; check the system clock or get a current certificate");
         }
+        if (now > notAfter)
+        {
+            throw RuntimeErrors.WrapKeyFile(path, $"the certificate expired on {notAfter:yyyy-MM-dd HH:mm:ss} UTC; download a current one from the provider");
+        }
+        if (!WrappingPublicKey.IsRsaEncryption(oid))
+        {
+            throw RuntimeErrors.WrapKeyFile(path, $"the certificate holds {WrappingPublicKey.DescribeAlgorithm(oid)}; the provider's wrapping key must be RSA");
+        }
+        return WrappingPublicKey.FromRsaPublicKey(rsaPublicKey, format, path);
     }
 
     static string? TryAscii(byte[] data)

@@ -46,25 +46,60 @@ public sealed class WrappingPublicKey
     public static WrappingPublicKey Load(string path, DateTime? now = null) =>
         WrappingKeyFileReader.Read(path, now ?? DateTime.UtcNow);
 
+    /// <summary>OpenSSL's limit; no provider hands out a larger wrapping key.</summary>
+    public const int MaximumBits = 16384;
+    /// <summary>Larger public exponents are refused by OpenSSL for moduli over 3072 bits; providers use 65537.</summary>
+    const int MaximumExponentBits = 64;
+
+    /// <summary>
+    /// Checks the PKCS#1 RSAPublicKey here, before the platform sees it, so that a key the platform would reject at
+    /// encryption time (with a message this build does not carry) is refused with a reason: the modulus must be odd
+    /// and 2048 to 16384 bits, the exponent odd, at least 3 and at most 64 bits.
+    /// </summary>
     internal static WrappingPublicKey FromRsaPublicKey(ReadOnlySpan<byte> pkcs1, string format, string path)
     {
-        using var rsa = RSA.Create();
+        BigInteger modulus, exponent;
         try
         {
-            rsa.ImportRSAPublicKey(pkcs1, out _);
+            var sequence = new AsnReader(pkcs1.ToArray(), AsnEncodingRules.DER);
+            var fields = sequence.ReadSequence();
+            modulus = fields.ReadInteger();
+            exponent = fields.ReadInteger();
+            fields.ThrowIfNotEmpty();
         }
-        catch (CryptographicException)
+        catch (AsnContentException)
         {
             throw RuntimeErrors.WrapKeyFile(path, "the RSA public key inside it is malformed");
         }
-        var p = rsa.ExportParameters(false);
-        var bits = (int)new BigInteger(p.Modulus, isUnsigned: true, isBigEndian: true).GetBitLength();
+        var bits = modulus.Sign > 0 ? (int)modulus.GetBitLength() : 0;
+        if (modulus.Sign <= 0) throw InvalidKey(path, "its modulus is not a positive number");
+        if (modulus.IsEven) throw InvalidKey(path, "its modulus is even");
         if (bits < MinimumBits)
         {
             throw RuntimeErrors.WrapKeyFile(path, $"the RSA key is {bits} bits; providers' wrapping keys are at least {MinimumBits} bits");
         }
-        return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format);
+        if (bits > MaximumBits) throw InvalidKey(path, $"its modulus is {bits} bits, more than the {MaximumBits} bits any provider uses");
+        if (exponent < 3) throw InvalidKey(path, "its public exponent is less than 3");
+        if (exponent.IsEven) throw InvalidKey(path, "its public exponent is even");
+        if (exponent.GetBitLength() > MaximumExponentBits) throw InvalidKey(path, $"its public exponent is larger than {MaximumExponentBits} bits (providers use 65537)");
+        if (exponent >= modulus) throw InvalidKey(path, "its public exponent is not smaller than its modulus");
+
+        using var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportRSAPublicKey(pkcs1, out _);
+            var p = rsa.ExportParameters(false);
+            return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format);
+        }
+        catch (CryptographicException e)
+        {
+            // The key passed every check above, so a refusal here is the platform's: say what failed, not "bad file".
+            PlatformCryptography.ThrowIfRsaBroken(e);
+            throw RuntimeErrors.WrapKeyFile(path, "the platform's cryptography refused the RSA public key inside it");
+        }
     }
+
+    static RuntimeError InvalidKey(string path, string why) => RuntimeErrors.WrapKeyFile(path, "the RSA key is invalid: " + why);
 
     internal static string DescribeAlgorithm(string oid) => oid switch
     {

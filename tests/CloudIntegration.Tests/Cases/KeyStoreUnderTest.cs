@@ -17,9 +17,6 @@ public abstract class KeyStoreUnderTest
     public virtual string? ExpectedError(ExportCase c) =>
         c.Padding == "sha224" || c.KeyType == "HMAC-SHA224" ? "needs SHA-224, which .NET's cryptography does not offer" : null;
 
-    /// <summary>Whether private-key exports may carry SoftHSM 2.6.1's zero padding (see README).</summary>
-    public virtual bool TrailingZerosAllowed => false;
-
     /// <summary>Directories that must never contain key plaintext, besides the output directory.</summary>
     public virtual IEnumerable<string> StorageDirectories(Tool tool) => [tool.WorldDirectory];
 
@@ -27,7 +24,7 @@ public abstract class KeyStoreUnderTest
 
     /// <summary>Every store the suite runs against. A store whose software is not installed fails, saying what to install.</summary>
     public static IReadOnlyList<KeyStoreUnderTest> All { get; } =
-        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet(), new SoftHsmToken()];
+        [new SoftwareWorldModule(), new SoftwareWorldSoftcard(), new SoftwareWorldCardSet(), new SoftHsmToken(), new NssToken()];
 }
 
 /// <summary>The embedded Security World, module protection.</summary>

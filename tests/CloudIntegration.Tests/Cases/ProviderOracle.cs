@@ -14,14 +14,14 @@ namespace CloudIntegration.Tests.Cases;
 public static class ProviderOracle
 {
     /// <summary>Returns the plaintext key. For RSA and EC keys it is the DER PKCS#8 PrivateKeyInfo, checked by openssl.</summary>
-    public static byte[] Import(ExportCase c, string outputDirectory, string keyName, ProviderKeyPair pair, bool allowTrailingZeros = false)
+    public static byte[] Import(ExportCase c, string outputDirectory, string keyName, ProviderKeyPair pair)
     {
         switch (c.Provider)
         {
             case "aws":
             {
                 var blob = File.ReadAllBytes(Path.Combine(outputDirectory, $"{keyName}-wrapped"));
-                return CheckTarget(c.KeyType, Unwrap(c, blob, pair), allowTrailingZeros);
+                return CheckTarget(c.KeyType, Unwrap(c, blob, pair));
             }
             case "google-compute-engine":
             {
@@ -32,7 +32,7 @@ public static class ProviderOracle
             case "google-cloud-key-management":
             {
                 var blob = File.ReadAllBytes(Path.Combine(outputDirectory, $"{keyName}-wrapped.bin"));
-                return CheckTarget(c.KeyType, Unwrap(c, blob, pair), allowTrailingZeros);
+                return CheckTarget(c.KeyType, Unwrap(c, blob, pair));
             }
             case "microsoft-azure":
             {
@@ -49,7 +49,7 @@ public static class ProviderOracle
                 Assert.StartsWith("cloud_integration_tool ", root.GetProperty("generator").GetString());
                 var ciphertext = root.GetProperty("ciphertext").GetString()!;
                 Assert.Matches("^[A-Za-z0-9_-]+$", ciphertext);                      // base64url, unpadded
-                return CheckTarget(c.KeyType, UnwrapRsaAes(FromBase64Url(ciphertext), pair, "sha1"), allowTrailingZeros);
+                return CheckTarget(c.KeyType, UnwrapRsaAes(FromBase64Url(ciphertext), pair, "sha1"));
             }
             case "salesforce":
             {
@@ -67,7 +67,7 @@ public static class ProviderOracle
                 Assert.Equal(["keyMaterial", "wrappingAlgorithm"], root.EnumerateObject().Select(p => p.Name));
                 Assert.Equal(c.Algorithm, root.GetProperty("wrappingAlgorithm").GetString());
                 var blob = Convert.FromBase64String(root.GetProperty("keyMaterial").GetString()!);
-                return CheckTarget(c.KeyType, Unwrap(c, blob, pair), allowTrailingZeros);
+                return CheckTarget(c.KeyType, Unwrap(c, blob, pair));
             }
             case "hashicorp-vault":
             {
@@ -79,7 +79,7 @@ public static class ProviderOracle
                 Assert.Equal(VaultType(c.KeyType), root.GetProperty("type").GetString());
                 var blob = Convert.FromBase64String(root.GetProperty("ciphertext").GetString()!);
                 Assert.Equal(512, pair.ModulusBytes);
-                return CheckTarget(c.KeyType, UnwrapRsaAes(blob, pair, c.Padding), allowTrailingZeros);
+                return CheckTarget(c.KeyType, UnwrapRsaAes(blob, pair, c.Padding));
             }
             default:
                 throw new ArgumentException(c.Provider);
@@ -149,10 +149,11 @@ public static class ProviderOracle
     };
 
     /// <summary>Checks that the unwrapped target is what the provider expects for the key type, by openssl's parse.</summary>
-    public static byte[] CheckTarget(string keyType, byte[] plaintext, bool allowTrailingZeros)
+    public static byte[] CheckTarget(string keyType, byte[] plaintext)
     {
         if (RawLength(keyType) is { } raw) return CheckAes(plaintext, raw);
-        var der = StripTrailingZeros(plaintext, allowTrailingZeros);
+        var der = plaintext;
+        Assert.Equal(der.Length, DerLength(der));       // exactly the PKCS#8 key: no trailing bytes of any kind
         var asn1 = Encoding.ASCII.GetString(OpenSsl.Ok(["asn1parse", "-inform", "DER"], der));
         Assert.Contains("INTEGER           :00", asn1);                                // PrivateKeyInfo version 0
         var text = OpenSsl.DescribePrivateKey(der);
@@ -181,27 +182,10 @@ public static class ProviderOracle
                 };
                 Assert.Contains($":{curve}", asn1);                                     // named curve, not explicit parameters
                 Assert.Equal(curve == "prime256v1" ? "EC secp256r1" : $"EC {curve}", pyca);
-                if (!allowTrailingZeros) Assert.True(HasEmbeddedPublicKey(der), "the ECPrivateKey lacks its [1] publicKey");
+                Assert.True(HasEmbeddedPublicKey(der), "the ECPrivateKey lacks its [1] publicKey");
                 break;
         }
         return der;
-    }
-
-    /// <summary>
-    /// SoftHSM 2.6.1 zero-pads before RFC 5649 (see README). Exactly those trailing zeros are accepted from it, nothing
-    /// else: the DER's own length must account for every other byte.
-    /// </summary>
-    public static byte[] StripTrailingZeros(byte[] plaintext, bool allowed)
-    {
-        var declared = DerLength(plaintext);
-        if (!allowed)
-        {
-            Assert.Equal(plaintext.Length, declared);
-            return plaintext;
-        }
-        Assert.InRange(plaintext.Length - declared, 0, 7);
-        Assert.All(plaintext[declared..], b => Assert.Equal(0, b));
-        return plaintext[..declared];
     }
 
     static int DerLength(byte[] der)

@@ -28,7 +28,7 @@ public sealed partial class InventoryTests
             var name = "inv-" + c.KeyType.ToLowerInvariant();
             var pair = ProviderKeyPair.Get(c.WrappingBits);
             tool.Run(c.Arguments(name, pair.WrapKeyFile(c.Form))).Ok();
-            made[name] = (c, ProviderOracle.Import(c, tool.WorkingDirectory, name, pair, store.TrailingZerosAllowed));
+            made[name] = (c, ProviderOracle.Import(c, tool.WorkingDirectory, name, pair));
         }
         Assert.True(made.Count >= 2, "the store made too few key types to test");
 

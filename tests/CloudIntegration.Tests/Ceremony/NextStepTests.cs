@@ -43,19 +43,21 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         Assert.Equal(name, key.GetProperty("name").GetString());
         Assert.Equal(c.KeyType, key.GetProperty("type").GetString());
         Assert.Equal(world.Made.Add(name), key.GetProperty("generated").GetBoolean());
+        // The key's identity, computed by openssl from the key the provider would import (unwrapped from the export).
+        var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, name, pair);
         if (c.KeyType.StartsWith("AES-") || c.KeyType.StartsWith("HMAC-"))
         {
-            Assert.Matches("^[0-9a-f]{6}$", key.GetProperty("checkValue").GetString());
+            var kcv = c.KeyType.StartsWith("AES-") ? OpenSsl.AesCheckValue(plaintext) : OpenSsl.HmacCheckValue(c.KeyType, plaintext);
+            Assert.Equal(Convert.ToHexStringLower(kcv), key.GetProperty("checkValue").GetString());
             Assert.Equal(JsonValueKind.Null, key.GetProperty("fingerprint").ValueKind);
         }
         else
         {
-            var der = Convert.FromBase64String(string.Concat(key.GetProperty("publicKeyPem").GetString()!.Split('\n').Where(l => !l.StartsWith("-----"))));
-            Assert.Equal(CeremonyTool.Sha256Hex(der), key.GetProperty("fingerprint").GetString());
+            var spki = OpenSsl.PublicKeyOf(plaintext);
+            Assert.Equal(CeremonyTool.Sha256Hex(spki), key.GetProperty("fingerprint").GetString());
+            Assert.Equal(spki, Convert.FromBase64String(string.Concat(key.GetProperty("publicKeyPem").GetString()!.Split('\n').Where(l => !l.StartsWith("-----")))));
+            Assert.Equal(JsonValueKind.Null, key.GetProperty("checkValue").ValueKind);
         }
-        var shown = tool.Keys("show", name, "--json").Ok().Json();
-        Assert.Equal(shown.GetProperty("fingerprint").ToString(), key.GetProperty("fingerprint").ToString());
-        Assert.Equal(shown.GetProperty("checkValue").ToString(), key.GetProperty("checkValue").ToString());
 
         Assert.Equal(c.Provider, json.GetProperty("provider").GetString());
         Assert.Equal(c.Algorithm ?? "RSAES_OAEP_SHA_1", json.GetProperty("wrapAlgorithm").GetString());
@@ -92,7 +94,7 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         var c = ExportCases.All.First(x => x.Provider == "google-compute-engine" && x.Algorithm == "RSAES_OAEP_SHA_256");
         var pair = ProviderKeyPair.Get(c.WrappingBits);
         var text = tool.Run(c.Arguments("k1", pair.WrapKeyFile(c.Form))).Ok();
-        var kcv = tool.Keys("show", "k1", "--json").Ok().Json().GetProperty("checkValue").GetString();
+        var kcv = Convert.ToHexStringLower(OpenSsl.AesCheckValue(ProviderOracle.Import(c, tool.WorkingDirectory, "k1", pair)));
         var fingerprint = CeremonyTool.Sha256Hex(File.ReadAllBytes(pair.PublicDer));
 
         Assert.StartsWith("generated key 'k1' (AES-256, module protection) for google-compute-engine", text.Stdout);

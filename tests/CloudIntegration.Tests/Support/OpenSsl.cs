@@ -80,7 +80,14 @@ public static class OpenSsl
     public static string Sha256Base64(byte[] data) =>
         Encoding.ASCII.GetString(Ok(["base64", "-A"], Ok(["dgst", "-sha256", "-binary"], data))).Trim();
 
-    /// <summary>The AES key check value as openssl computes it: AES-256-ECB of a zero block, first 3 bytes.</summary>
+    /// <summary>The AES key check value as openssl computes it: AES-ECB (of the key's size) of a zero block, first 3 bytes.</summary>
     public static byte[] AesCheckValue(byte[] key) =>
-        Ok(["enc", "-aes-256-ecb", "-nopad", "-K", Convert.ToHexString(key)], new byte[16])[..3];
+        Ok(["enc", $"-aes-{key.Length * 8}-ecb", "-nopad", "-K", Convert.ToHexString(key)], new byte[16])[..3];
+
+    /// <summary>
+    /// The HMAC key check value the README defines, as openssl computes it: HMAC with the key's own hash over 16 zero
+    /// bytes, first 3 bytes. The key is a test key, so hexkey on openssl's command line is fine here.
+    /// </summary>
+    public static byte[] HmacCheckValue(string keyType, byte[] key) =>
+        Ok(["dgst", "-" + keyType["HMAC-".Length..].ToLowerInvariant(), "-mac", "HMAC", "-macopt", "hexkey:" + Convert.ToHexString(key), "-binary"], new byte[16])[..3];
 }

@@ -6,10 +6,12 @@ namespace CloudIntegration.Tests.Support;
 /// </summary>
 public sealed class TinyDisk : IDisposable
 {
-    public TinyDisk(Scratch scratch, string name, int kilobytes)
+    /// <param name="inodes">The most files (and, on tmpfs, hard links) it holds; null for tmpfs's default.</param>
+    public TinyDisk(Scratch scratch, string name, int kilobytes, int? inodes = null)
     {
         Path = scratch.Dir(name);
-        Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k,mode=0755", "tmpfs", Path);
+        var limit = inodes is { } n ? $",nr_inodes={n}" : "";
+        Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k{limit},mode=0755", "tmpfs", Path);
     }
 
     public string Path { get; }
@@ -27,6 +29,32 @@ public sealed class TinyDisk : IDisposable
             }
             catch (IOException) { }
         }
+    }
+
+    /// <summary>Fills the disk, then frees <paramref name="bytes"/> of it again (tmpfs counts whole 4 KiB pages).</summary>
+    public void FillLeaving(long bytes)
+    {
+        Fill();
+        var filler = System.IO.Path.Combine(Path, "filler");
+        using var stream = new FileStream(filler, FileMode.Open, FileAccess.Write);
+        stream.SetLength(Math.Max(0, stream.Length - bytes));
+    }
+
+    /// <summary>Creates empty files until no inode is left, then removes <paramref name="free"/> of them again.</summary>
+    public void UseUpInodesLeaving(int free)
+    {
+        var made = new List<string>();
+        try
+        {
+            while (true)
+            {
+                var file = System.IO.Path.Combine(Path, $"inode-{made.Count}");
+                File.WriteAllBytes(file, []);
+                made.Add(file);
+            }
+        }
+        catch (IOException) { }
+        foreach (var file in made.TakeLast(free)) File.Delete(file);
     }
 
     public void Dispose() => Run("umount", "-l", Path);

@@ -37,27 +37,41 @@ static class KeyTemplates
         DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(id.AsSpan(4, 8)));
 
     /// <summary>
+    /// Attributes whose default the specification fixes, with that default. A key template never sends one of these
+    /// with its default value: it would say nothing, and older tokens refuse attributes they do not know (openCryptoki
+    /// 3.8.1 rejects any template carrying CKA_WRAP_WITH_TRUSTED, a Cryptoki 2.20 addition, with
+    /// CKR_ATTRIBUTE_TYPE_INVALID). Attributes whose default is token-specific (CKA_PRIVATE, CKA_EXTRACTABLE, CKA_WRAP,
+    /// CKA_ENCRYPT...) are always sent, because some tokens' defaults are generous.
+    /// </summary>
+    public static IReadOnlyDictionary<nuint, bool> SpecifiedDefaults { get; } = new Dictionary<nuint, bool>
+    {
+        [CKA.TOKEN] = false,
+        [CKA.SENSITIVE] = false,
+        [CKA.DERIVE] = false,
+        [CKA.WRAP_WITH_TRUSTED] = false,
+    };
+
+    /// <summary>
     /// The exported key as kept in the token: a private token object, sensitive (its value cannot be read) but
     /// extractable (it can be wrapped), with no use inside the token. The token copy exists to be wrapped for a
-    /// provider again; the provider's copy is the one that encrypts. CKA_WRAP_WITH_TRUSTED stays off, since the
-    /// in-token RSA-AES construction wraps it under a session key that only the SO could mark trusted.
+    /// provider again; the provider's copy is the one that encrypts. CKA_WRAP_WITH_TRUSTED and CKA_DERIVE stay at
+    /// their specified default, off, without being sent (see <see cref="SpecifiedDefaults"/>).
     /// </summary>
     static AttributeTemplate Target(AttributeTemplate t, nuint keyClass, nuint keyType, KeyName name, byte[] id) => t
         .Ulong(CKA.CLASS, keyClass).Ulong(CKA.KEY_TYPE, keyType)
         .Bool(CKA.TOKEN, true).Bool(CKA.PRIVATE, true).Bool(CKA.SENSITIVE, true).Bool(CKA.EXTRACTABLE, true)
-        .Bool(CKA.WRAP_WITH_TRUSTED, false)
         .Text(CKA.LABEL, name.Value).Bytes(CKA.ID, id);
 
     public static AttributeTemplate AesKey(KeyName name, byte[] id, int bytes) =>
         Target(new AttributeTemplate(), CKO.SECRET_KEY, CKK.AES, name, id)
             .Ulong(CKA.VALUE_LEN, (nuint)bytes)
             .Bool(CKA.ENCRYPT, false).Bool(CKA.DECRYPT, false).Bool(CKA.SIGN, false).Bool(CKA.VERIFY, false)
-            .Bool(CKA.WRAP, false).Bool(CKA.UNWRAP, false).Bool(CKA.DERIVE, false);
+            .Bool(CKA.WRAP, false).Bool(CKA.UNWRAP, false);
 
     public static AttributeTemplate PrivateKey(nuint keyType, KeyName name, byte[] id)
     {
         var t = Target(new AttributeTemplate(), CKO.PRIVATE_KEY, keyType, name, id)
-            .Bool(CKA.SIGN, false).Bool(CKA.DECRYPT, false).Bool(CKA.UNWRAP, false).Bool(CKA.DERIVE, false);
+            .Bool(CKA.SIGN, false).Bool(CKA.DECRYPT, false).Bool(CKA.UNWRAP, false);
         // CKA_SIGN_RECOVER is an RSA notion; some tokens refuse it on EC templates.
         return keyType == CKK.RSA ? t.Bool(CKA.SIGN_RECOVER, false) : t;
     }
@@ -66,7 +80,7 @@ static class KeyTemplates
     static AttributeTemplate PublicHalf(nuint keyType, KeyName name, byte[] id) => new AttributeTemplate()
         .Ulong(CKA.CLASS, CKO.PUBLIC_KEY).Ulong(CKA.KEY_TYPE, keyType)
         .Bool(CKA.TOKEN, true).Bool(CKA.PRIVATE, false)
-        .Bool(CKA.VERIFY, false).Bool(CKA.ENCRYPT, false).Bool(CKA.WRAP, false).Bool(CKA.DERIVE, false)
+        .Bool(CKA.VERIFY, false).Bool(CKA.ENCRYPT, false).Bool(CKA.WRAP, false)
         .Text(CKA.LABEL, name.Value).Bytes(CKA.ID, id);
 
     public static AttributeTemplate RsaPublic(KeyName name, byte[] id, int bits) =>
@@ -102,8 +116,33 @@ static class KeyTemplates
         .Ulong(CKA.CLASS, CKO.SECRET_KEY).Ulong(CKA.KEY_TYPE, CKK.AES).Ulong(CKA.VALUE_LEN, 32)
         .Bool(CKA.TOKEN, false).Bool(CKA.PRIVATE, privateObject).Bool(CKA.SENSITIVE, true).Bool(CKA.EXTRACTABLE, true)
         .Bool(CKA.WRAP, true).Bool(CKA.UNWRAP, false).Bool(CKA.ENCRYPT, false).Bool(CKA.DECRYPT, false)
-        .Bool(CKA.SIGN, false).Bool(CKA.VERIFY, false).Bool(CKA.DERIVE, false)
+        .Bool(CKA.SIGN, false).Bool(CKA.VERIFY, false)
         .Text(CKA.LABEL, "cloud_integration_tool ephemeral key");
+
+    /// <summary>
+    /// A secret key whose value the tool chose, as a session object, for the known-answer tests only: the wrapping
+    /// key (<paramref name="wrap"/>) or the key wrapped. Public session objects need no login (`info` runs without one).
+    /// </summary>
+    public static AttributeTemplate KnownSecret(nuint keyType, byte[] value, bool wrap) => new AttributeTemplate()
+        .Ulong(CKA.CLASS, CKO.SECRET_KEY).Ulong(CKA.KEY_TYPE, keyType)
+        .Bool(CKA.TOKEN, false).Bool(CKA.PRIVATE, false).Bool(CKA.SENSITIVE, true).Bool(CKA.EXTRACTABLE, true)
+        .Bool(CKA.WRAP, wrap).Bool(CKA.UNWRAP, false).Bool(CKA.ENCRYPT, false).Bool(CKA.DECRYPT, false)
+        .Bytes(CKA.VALUE, value).Text(CKA.LABEL, "cloud_integration_tool known-answer test");
+
+    /// <summary>Attributes a key template sends that a token need not know for the key to be made as asked.</summary>
+    static readonly HashSet<nuint> Essential =
+        [CKA.CLASS, CKA.KEY_TYPE, CKA.TOKEN, CKA.LABEL, CKA.ID, CKA.SENSITIVE, CKA.VALUE_LEN, CKA.MODULUS_BITS, CKA.PUBLIC_EXPONENT, CKA.EC_PARAMS];
+
+    /// <summary>The attributes of a family's key templates a token may refuse, named when it refuses the template.</summary>
+    public static IReadOnlyList<nuint> Optional(KeyFamily family)
+    {
+        var name = KeyName.Parse("template");
+        var id = new byte[IdLength];
+        using var first = family == KeyFamily.Aes ? AesKey(name, id, 32) : PrivateKey(family == KeyFamily.Rsa ? CKK.RSA : CKK.EC, name, id);
+        using var second = family == KeyFamily.Rsa ? RsaPublic(name, id, 2048) : EcPublic(name, id, "1.2.840.10045.3.1.7");
+        var items = family == KeyFamily.Aes ? first.Items : [.. first.Items, .. second.Items];
+        return [.. items.Select(i => i.Type).Where(t => !Essential.Contains(t)).Distinct()];
+    }
 
     public static AttributeTemplate ByLabel(KeyName name) => new AttributeTemplate().Text(CKA.LABEL, name.Value);
 

@@ -13,15 +13,52 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 /// </param>
 /// <param name="ReadPin">Asks for the user PIN (prompt text in, pinned UTF-8 out; the store zeroes it after C_Login).</param>
 /// <param name="Alternatives">The wrapping algorithms the provider takes, to say which would work when one is refused.</param>
-/// <param name="Rehearsal">The wrap the export will ask for, tried on a throwaway key when the store opens; or null.</param>
+/// <param name="Rehearsal">
+/// The wrap the export will ask for and the key type it will wrap, proven against known answers on throwaway session
+/// keys when the store opens, before anything is generated; or null.
+/// </param>
+/// <param name="InitArgs">The library's initialisation string (CK_C_INITIALIZE_ARGS.pReserved), e.g. NSS's configdir.</param>
 public sealed record Pkcs11StoreOptions(
     string LibraryPath,
     TokenSelector Selector,
     Protection Protection,
     Func<string, byte[]> ReadPin,
     IReadOnlyList<WrapAlgorithm> Alternatives,
-    WrapRequest? Rehearsal,
-    Diagnostics Diagnostics);
+    WrapRehearsal? Rehearsal,
+    Diagnostics Diagnostics,
+    string? InitArgs = null);
+
+/// <summary>
+/// SoftHSM's file store answers CKR_GENERAL_ERROR when another process rewrites the token file while this one reads it
+/// (many creators at once on one token, as in the shared-token test), and may then even report the token as not
+/// initialized; the next attempt reads a whole file. Only calls that change nothing are retried: token selection and
+/// login (a wrong PIN is CKR_PIN_INCORRECT, never retried, so no retry counts against the PIN).
+/// </summary>
+static class Transient
+{
+    const int Attempts = 10;
+
+    public static T Retry<T>(Func<T> call, Func<T, bool>? incomplete = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = call();
+                if (attempt < Attempts && incomplete?.Invoke(result) == true)
+                {
+                    Thread.Sleep(100 * attempt);
+                    continue;
+                }
+                return result;
+            }
+            catch (Pkcs11Exception e) when (e.ReturnValue == CKR.GENERAL_ERROR && attempt < Attempts)
+            {
+                Thread.Sleep(100 * attempt);
+            }
+        }
+    }
+}
 
 /// <summary>
 /// A PKCS#11 token as key store: keys are generated in the token as sensitive, extractable token objects, found again
@@ -43,14 +80,14 @@ public sealed class Pkcs11KeyStore : IKeyStore
         _token = token;
         _library = library;
         _options = options;
-        _wrapping = new TokenWrapping(module, session, token.Token.SlotId);
+        _wrapping = new TokenWrapping(session);
     }
 
     /// <summary>Loads the library, selects the token, opens a session and logs in.</summary>
     public static Pkcs11KeyStore Open(Pkcs11StoreOptions options)
     {
         var libraryName = $"PKCS#11 library {options.LibraryPath}";
-        var module = Pkcs11Errors.Translate(libraryName, () => Pkcs11Module.Load(options.LibraryPath));
+        var module = Pkcs11Errors.Translate(libraryName, () => Pkcs11Module.Load(options.LibraryPath, options.InitArgs));
         Pkcs11Session? session = null;
         try
         {
@@ -58,9 +95,9 @@ public sealed class Pkcs11KeyStore : IKeyStore
             var opened = session = Pkcs11Errors.Translate(TokenName(token), () => module.OpenSession(token.Token.SlotId));
             Pkcs11Errors.Translate(TokenName(token), () => LogIn(opened, token.Token, options));
             var store = new Pkcs11KeyStore(module, opened, token, library, options);
-            if (options.Rehearsal is { } request)
+            if (options.Rehearsal is { } rehearsal)
             {
-                Pkcs11Errors.Translate(store.Where, () => store._wrapping.Rehearse(request), store.Alternatives(request));
+                Pkcs11Errors.Translate(store.Where, () => store._wrapping.Prove(rehearsal, store.Where), store.Alternatives(rehearsal.Request));
             }
             return store;
         }
@@ -84,7 +121,11 @@ public sealed class Pkcs11KeyStore : IKeyStore
         var pin = options.ReadPin($"user PIN for PKCS#11 token '{token.Label}'");
         try
         {
-            session.Login(pin);
+            Transient.Retry(() =>
+            {
+                session.Login(pin);
+                return true;
+            });
         }
         finally
         {
@@ -135,7 +176,12 @@ public sealed class Pkcs11KeyStore : IKeyStore
             throw RuntimeErrors.NotCreatedByThisTool(name.Value, $"{Where} holds a {kind} labelled '{name}' whose CKA_ID " +
                                             $"'{foreign.IdHex}' lacks this tool's marker (CKA_ID starting 43495431, \"CIT1\")");
         }
-        if (ours.Count > 1) throw RuntimeErrors.Pkcs11DuplicateKey(name.Value, Where, ours.Select(o => o.IdHex));
+        if (ours.Count > 1)
+        {
+            // Creators racing on several hosts remove all keys but one within moments; a duplicate that stays is an error.
+            ours = RaceSettlement.AwaitSingle(() => OursByLabel(name))
+                   ?? throw RuntimeErrors.Pkcs11DuplicateKey(name.Value, Where, ours.Select(o => o.IdHex));
+        }
         return TokenKeys.Record(_session, ours[0], name, _options.Protection, Where);
     }
 
@@ -155,7 +201,9 @@ public sealed class Pkcs11KeyStore : IKeyStore
         using var hostLock = HostLock.Acquire(_token.Token.Serial, name.Value);
         if (FindCore(name) is { } existing) return (existing, false);
         var id = KeyTemplates.NewId(DateTimeOffset.UtcNow);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var made = Generate(name, type, id);
+        var generation = clock.Elapsed;
         KeyRecord record;
         try
         {
@@ -166,19 +214,40 @@ public sealed class Pkcs11KeyStore : IKeyStore
             DestroyParts(id);
             throw;
         }
-        // A process on another host (a shared network HSM) may have made the same name meanwhile. The oldest key
-        // (its CKA_ID starts with the creation time) is the key; a younger one removes itself.
-        var ours = TokenKeys.ByLabel(_session, name).Where(o => KeyTemplates.IsOurs(o.Id)).ToList();
-        var oldest = ours.MinBy(o => o.IdHex, StringComparer.Ordinal);
-        if (oldest is not null && oldest.IdHex != made.IdHex)
+        // Processes on other hosts (a shared network HSM) are not held by the host lock and may have made the same
+        // name meanwhile. Every creator waits until the keys of that name stop changing, then keeps the one with the
+        // lowest CKA_ID; the others destroy their own and export that one (see docs/pkcs11.md, "Several hosts").
+        var survivor = RaceSettlement.Survivor(() => OursByLabel(name), generation);
+        if (survivor.IdHex != made.IdHex)
         {
             DestroyParts(id);
-            return (TokenKeys.Record(_session, oldest, name, _options.Protection, Where), false);
+            return (TokenKeys.Record(_session, survivor, name, _options.Protection, Where), false);
         }
         return (record, true);
     }
 
+    List<TokenObject> OursByLabel(KeyName name) => [.. TokenKeys.ByLabel(_session, name).Where(o => KeyTemplates.IsOurs(o.Id))];
+
     TokenObject Generate(KeyName name, KeyType type, byte[] id)
+    {
+        try
+        {
+            return GenerateCore(name, type, id);
+        }
+        catch (Pkcs11Exception e) when (e.ReturnValue is CKR.DOMAIN_PARAMS_INVALID or CKR.CURVE_NOT_SUPPORTED && type.CurveOid is not null)
+        {
+            throw RuntimeErrors.Pkcs11CurveUnsupported(Where, CurveName(type), e.Message, e);
+        }
+        catch (Pkcs11Exception e) when (e.ReturnValue is CKR.ATTRIBUTE_TYPE_INVALID or CKR.ATTRIBUTE_VALUE_INVALID or CKR.TEMPLATE_INCONSISTENT)
+        {
+            throw RuntimeErrors.Pkcs11TemplateRefused(Where, e.Message, KeyTemplates.Optional(type.Family).Select(CKA.Name), e);
+        }
+    }
+
+    /// <summary>"secp256k1" for EC-SECP256K1: the curve as users and vendors name it.</summary>
+    static string CurveName(KeyType type) => type.Name.StartsWith("EC-", StringComparison.Ordinal) ? type.Name[3..].ToLowerInvariant() : type.Name;
+
+    TokenObject GenerateCore(KeyName name, KeyType type, byte[] id)
     {
         switch (type.Family)
         {
@@ -208,21 +277,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
         }
     }
 
-    WrappedKey WrapCore(KeyRecord key, WrapRequest request)
-    {
-        var target = Locate(key);
-        var wrapped = _wrapping.Wrap(target.Handle, key.Type, request);
-        if (_wrapping.UsedTokenKeyWrapPad && key.Type.IsAsymmetric && PadsBeforeKeyWrap)
-        {
-            _options.Diagnostics.Warn(
-                $"{_library.Manufacturer} {_library.LibraryVersion} zero-pads the PKCS#8 key to a multiple of 8 bytes " +
-                "before AES key wrap with padding, so the provider unwraps the key followed by up to 7 zero bytes; " +
-                "importers with strict DER parsers may refuse it (use a production HSM for real keys)");
-        }
-        return wrapped;
-    }
-
-    bool PadsBeforeKeyWrap => TokenInventory.PadsBeforeKeyWrap(_library);
+    WrappedKey WrapCore(KeyRecord key, WrapRequest request) => _wrapping.Wrap(Locate(key).Handle, key.Type, request, Where);
 
     /// <summary>The key object the record describes, checked to be the same key (same CKA_ID and label).</summary>
     TokenObject Locate(KeyRecord key)

@@ -5,7 +5,7 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 
 /// <summary>
 /// What the command line says about the token: <c>-m</c> (a position, label or serial) and/or the label given with
-/// <c>-S</c> or <c>-O</c> (vendors present softcards and card sets as tokens). Neither: the first initialized token.
+/// <c>-S</c> or <c>-O</c> (vendors present softcards and card sets as tokens). Neither: the only token that can hold keys.
 /// </summary>
 public sealed record TokenSelector(ModuleSelector? Module, string? Label, string LabelOption)
 {
@@ -37,7 +37,8 @@ public static class TokenSelection
 
     public static NumberedToken Select(Pkcs11Module module, TokenSelector selector)
     {
-        var tokens = Initialized(module);
+        // A token whose file another process is rewriting can read as absent for a moment (SoftHSM); look again.
+        var tokens = Transient.Retry(() => Initialized(module), found => found.Count == 0);
         if (tokens.Count == 0) throw RuntimeErrors.Pkcs11NoToken(module.LibraryPath);
         var byModule = selector.Module is { } m ? ByModule(tokens, m) : null;
         var byLabel = selector.Label is { } label ? ByLabel(tokens, label, selector.LabelOption) : null;
@@ -45,7 +46,23 @@ public static class TokenSelection
         {
             throw UsageErrors.Pkcs11TokenConflict($"-m {selector.Module}", byModule.Describe(), $"{selector.LabelOption} {selector.Label}", byLabel.Describe());
         }
-        return byModule ?? byLabel ?? tokens[0];
+        return byModule ?? byLabel ?? Default(tokens);
+    }
+
+    /// <summary>
+    /// Without -m, -S or -O: the one token that can hold keys. A read-only token (NSS's "Generic Crypto Services",
+    /// CKF_WRITE_PROTECTED) is never a guess, and neither is one of several writable tokens.
+    /// </summary>
+    static NumberedToken Default(IReadOnlyList<NumberedToken> tokens)
+    {
+        var writable = tokens.Where(t => !t.Token.IsWriteProtected).ToList();
+        return writable.Count switch
+        {
+            1 => writable[0],
+            0 => throw RuntimeErrors.Pkcs11TokenNotFound("no token can hold keys (every initialized token is read-only)",
+                                                         tokens.Select(t => t.Describe())),
+            _ => throw RuntimeErrors.Pkcs11SeveralTokens(writable.Select(t => t.Describe())),
+        };
     }
 
     /// <summary>A number up to the token count is a position; anything else a label, then a serial. Never a guess.</summary>

@@ -6,33 +6,98 @@ using CloudIntegration.Wrapping;
 namespace CloudIntegration.KeyStores.Pkcs11;
 
 /// <summary>
-/// The wrapping constructions done by the token with C_WrapKey, so the target key's plaintext never leaves it. When
-/// the token refuses a mechanism or a parameter the call fails; nothing here falls back to software.
+/// The wrapping constructions done by the token with C_WrapKey, so the target key's plaintext never leaves it. Which
+/// construction runs is decided by known answers (<see cref="KnownAnswers"/>), never by a mechanism's name: the
+/// specification's CKM_AES_KEY_WRAP_PAD is RFC 3394 over PKCS#7 padding (NSS), SoftHSM 2.6.1's is RFC 5649 with a
+/// wrong length for keys that are not a multiple of 8 bytes, and only CKM_AES_KEY_WRAP_KWP is RFC 5649 by definition.
+/// Nothing here falls back to software.
 /// </summary>
-sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slot)
+sealed class TokenWrapping(Pkcs11Session session)
 {
-    /// <summary>Set by the last <see cref="Wrap"/>: whether the RFC 5649 part was computed by CKM_AES_KEY_WRAP_PAD.</summary>
-    public bool UsedTokenKeyWrapPad { get; private set; }
+    readonly Dictionary<(WrapRequest, bool), TokenConstruction> _proven = [];
 
-    public WrappedKey Wrap(nuint target, KeyType type, WrapRequest request)
+    /// <summary>
+    /// Proves the construction for <paramref name="rehearsal"/> on throwaway session keys and remembers it. Throws the
+    /// token's refusal, or a runtime error listing what each candidate produced, when none is exactly right.
+    /// </summary>
+    public TokenConstruction Prove(WrapRehearsal rehearsal, string where)
     {
-        UsedTokenKeyWrapPad = false;
+        var request = rehearsal.Request;
+        var asymmetric = rehearsal.Target.IsAsymmetric;
+        if (_proven.TryGetValue((request, asymmetric), out var known)) return known;
+        using var answers = new KnownAnswers(session);
+        var construction = Choose(answers, request, rehearsal.Target, where);
+        if (request.IncludeSha256Digest && answers.Sha256() is { Proven: false } digest)
+        {
+            throw RuntimeErrors.Pkcs11WrapUnproven(where, rehearsal.Target.Name, "SHA-256 of the key", [digest.Text]);
+        }
+        // The provider's own key must be accepted too (its size, its exponent); only the token's refusal can show here.
+        using var throwaway = KeyTemplates.EphemeralAes(privateObject: false);
+        var probe = session.GenerateKey(Mechanism.Of(CKM.AES_KEY_GEN), throwaway);
+        try
+        {
+            Run(construction, probe, request);
+        }
+        finally
+        {
+            TryDestroy(probe);
+        }
+        return _proven[(request, asymmetric)] = construction;
+    }
+
+    static TokenConstruction Choose(KnownAnswers answers, WrapRequest request, KeyType target, string where)
+    {
+        var rsaPart = PaddingMechanism(request.Padding);
+        var padding = request.Padding.DotNet;
+        if (request.Construction == WrapConstruction.DirectRsa)
+        {
+            var direct = answers.Rsa(rsaPart, padding);
+            if (!direct.Proven) throw RuntimeErrors.Pkcs11WrapUnproven(where, target.Name, request.Describe(), [direct.Text]);
+            return TokenConstruction.DirectRsa;
+        }
+        var length = target.IsAsymmetric ? KnownAnswers.OddTargetBytes : KnownAnswers.AesTargetBytes;
+        var findings = new List<string>();
+        if (OneCallMechanism(request.Padding) is { } oneCallMechanism)
+        {
+            var oneCall = answers.OneCall(oneCallMechanism, padding, length);
+            if (oneCall.Proven) return TokenConstruction.RsaAesOneCall;
+            findings.Add(oneCall.Text);
+        }
+        // A refusal of the RSA part goes out as the token's own error, which names the mechanism and what would work.
+        var rsa = answers.Rsa(rsaPart, padding);
+        if (!rsa.Proven) throw RuntimeErrors.Pkcs11WrapUnproven(where, target.Name, request.Describe(), [.. findings, rsa.Text]);
+        foreach (var (mechanism, construction) in new[] { (CKM.AES_KEY_WRAP_KWP, TokenConstruction.KwpAndRsa), (CKM.AES_KEY_WRAP_PAD, TokenConstruction.PadAndRsa) })
+        {
+            var finding = answers.AesKeyWrap(mechanism, length);
+            if (finding.Proven) return construction;
+            findings.Add(finding.Text);
+        }
+        throw RuntimeErrors.Pkcs11WrapUnproven(where, target.Name, request.Describe(), findings);
+    }
+
+    /// <summary>Wraps the target with the construction the rehearsal proved for this request.</summary>
+    public WrappedKey Wrap(nuint target, KeyType type, WrapRequest request, string where)
+    {
+        var construction = Prove(new WrapRehearsal(request, type), where);
+        var ciphertext = Run(construction, target, request);
+        var digest = request.IncludeSha256Digest ? session.DigestKey(Mechanism.Of(CKM.SHA256), target) : null;
+        return new WrappedKey(ciphertext, digest, Describe(construction, request.Padding));
+    }
+
+    byte[] Run(TokenConstruction construction, nuint target, WrapRequest request)
+    {
         using var providerTemplate = KeyTemplates.ProviderKey(request.WrappingKey);
         var providerKey = session.CreateObject(providerTemplate);
         try
         {
-            byte[] ciphertext;
-            if (request.Construction == WrapConstruction.DirectRsa)
+            return construction switch
             {
-                if (type.Family != KeyFamily.Aes) throw RuntimeErrors.Runtime($"a {type.Name} key cannot be wrapped directly with RSA; only AES keys can");
-                ciphertext = session.WrapKey(PaddingMechanism(request.Padding), providerKey, target);
-            }
-            else
-            {
-                ciphertext = RsaAesKeyWrap(providerKey, target, request.Padding);
-            }
-            var digest = request.IncludeSha256Digest ? session.DigestKey(Mechanism.Of(CKM.SHA256), target) : null;
-            return new WrappedKey(ciphertext, digest);
+                TokenConstruction.DirectRsa => session.WrapKey(PaddingMechanism(request.Padding), providerKey, target),
+                TokenConstruction.RsaAesOneCall => session.WrapKey(OneCallMechanism(request.Padding)!, providerKey, target),
+                TokenConstruction.KwpAndRsa => TwoCalls(providerKey, target, request.Padding, CKM.AES_KEY_WRAP_KWP),
+                TokenConstruction.PadAndRsa => TwoCalls(providerKey, target, request.Padding, CKM.AES_KEY_WRAP_PAD),
+                _ => throw new ArgumentOutOfRangeException(nameof(construction), construction, "unknown construction"),
+            };
         }
         finally
         {
@@ -40,42 +105,15 @@ sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slo
         }
     }
 
-    /// <summary>
-    /// Runs the whole construction on a throwaway session AES key, so that a mechanism or parameter the token refuses
-    /// is found before a key is generated for nothing.
-    /// </summary>
-    public void Rehearse(WrapRequest request)
+    /// <summary>The RSA-AES bytes from two wraps inside the token: an ephemeral AES-256 session key wrapped with RSA, then the target with it.</summary>
+    byte[] TwoCalls(nuint providerKey, nuint target, RsaPadding padding, nuint keyWrap)
     {
-        using var template = KeyTemplates.EphemeralAes(privateObject: true);
-        var throwaway = session.GenerateKey(Mechanism.Of(CKM.AES_KEY_GEN), template);
-        try
-        {
-            Wrap(throwaway, KeyType.Aes256, request);
-        }
-        finally
-        {
-            TryDestroy(throwaway);
-        }
-    }
-
-    /// <summary>
-    /// CKM_RSA_AES_KEY_WRAP where the token has it. Otherwise the same bytes from two wraps inside the token: an
-    /// ephemeral AES-256 session key wrapped with RSA, then the target wrapped with that key by RFC 5649.
-    /// </summary>
-    byte[] RsaAesKeyWrap(nuint providerKey, nuint target, RsaPadding padding)
-    {
-        if (padding.Oaep is { } hash && module.GetMechanismInfo(slot, CKM.RSA_AES_KEY_WRAP) is { } info && info.Can(CKF.WRAP))
-        {
-            return session.WrapKey(Mechanism.RsaAesKeyWrap(256, (nuint)hash.Pkcs11Mechanism, (nuint)hash.Pkcs11Mgf), providerKey, target);
-        }
         using var template = KeyTemplates.EphemeralAes(privateObject: true);
         var ephemeral = session.GenerateKey(Mechanism.Of(CKM.AES_KEY_GEN), template);
         try
         {
-            // The RSA part first: it is the step a token is most likely to refuse (SoftHSM: OAEP with SHA-1 only).
             var head = session.WrapKey(PaddingMechanism(padding), providerKey, ephemeral);
-            var tail = session.WrapKey(Mechanism.Of(CKM.AES_KEY_WRAP_PAD), ephemeral, target);
-            UsedTokenKeyWrapPad = true;
+            var tail = session.WrapKey(Mechanism.Of(keyWrap), ephemeral, target);
             return [.. head, .. tail];
         }
         finally
@@ -84,10 +122,25 @@ sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slo
         }
     }
 
+    /// <summary>What the summary, --json and the audit record say ran.</summary>
+    public static string Describe(TokenConstruction construction, RsaPadding padding) => construction switch
+    {
+        TokenConstruction.DirectRsa => $"{CKM.Name(PaddingMechanism(padding).Type)} in the token",
+        TokenConstruction.RsaAesOneCall => "CKM_RSA_AES_KEY_WRAP in one call in the token",
+        TokenConstruction.KwpAndRsa => $"CKM_AES_KEY_WRAP_KWP + {CKM.Name(PaddingMechanism(padding).Type)} in the token",
+        TokenConstruction.PadAndRsa => $"CKM_AES_KEY_WRAP_PAD (proven RFC 5649) + {CKM.Name(PaddingMechanism(padding).Type)} in the token",
+        _ => throw new ArgumentOutOfRangeException(nameof(construction), construction, "unknown construction"),
+    };
+
     /// <summary>The padding's own PKCS#11 parameters: OAEP with its hash for both OAEP and MGF1, else PKCS#1 v1.5.</summary>
     public static Mechanism PaddingMechanism(RsaPadding padding) => padding.Oaep is { } hash
         ? Mechanism.Oaep((nuint)hash.Pkcs11Mechanism, (nuint)hash.Pkcs11Mgf)
         : Mechanism.Of(CKM.RSA_PKCS);
+
+    /// <summary>CKM_RSA_AES_KEY_WRAP with the padding's OAEP parameters; null for a padding that is not OAEP.</summary>
+    public static Mechanism? OneCallMechanism(RsaPadding padding) => padding.Oaep is { } hash
+        ? Mechanism.RsaAesKeyWrap(256, (nuint)hash.Pkcs11Mechanism, (nuint)hash.Pkcs11Mgf)
+        : null;
 
     /// <summary>
     /// Which of <paramref name="candidates"/> this token can do with this provider key, found by wrapping a throwaway
@@ -96,11 +149,6 @@ sealed class TokenWrapping(Pkcs11Module module, Pkcs11Session session, nuint slo
     public IReadOnlyList<WrapAlgorithm> WorkingAlgorithms(WrapRequest request, IEnumerable<WrapAlgorithm> candidates)
     {
         var working = new List<WrapAlgorithm>();
-        if (request.Construction == WrapConstruction.RsaAesKeyWrap &&
-            module.GetMechanismInfo(slot, CKM.AES_KEY_WRAP_PAD) is null && module.GetMechanismInfo(slot, CKM.RSA_AES_KEY_WRAP) is null)
-        {
-            return working;
-        }
         try
         {
             using var providerTemplate = KeyTemplates.ProviderKey(request.WrappingKey);

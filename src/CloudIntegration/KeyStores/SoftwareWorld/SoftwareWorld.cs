@@ -62,12 +62,14 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {ErrorText.Describe(e)}");
         }
         return Authenticate(name, path, file).Record with { Location = path };
     }
 
-    public IReadOnlyList<KeyRecord> List()
+    public IReadOnlyList<KeyRecord> List() => List((_, error) => throw error);
+
+    public IReadOnlyList<KeyRecord> List(Action<string, ToolError> unusable)
     {
         var records = new List<KeyRecord>();
         if (!Directory.Exists(_directory.KeysDirectory)) return records;
@@ -75,7 +77,14 @@ public sealed class SoftwareWorld : IKeyStore
         {
             var stem = Path.GetFileNameWithoutExtension(path);
             if (!KeyName.IsValid(stem)) continue;
-            records.Add(Find(KeyName.Parse(stem))!);
+            try
+            {
+                if (Find(KeyName.Parse(stem)) is { } record) records.Add(record);
+            }
+            catch (ToolError error)
+            {
+                unusable(stem, error);
+            }
         }
         return records;
     }
@@ -103,7 +112,7 @@ public sealed class SoftwareWorld : IKeyStore
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
             }
             if (created) return (record, true);
             // Another process created this key name first; its key is the key.
@@ -151,7 +160,7 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
         }
     }
 
@@ -167,7 +176,7 @@ public sealed class SoftwareWorld : IKeyStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {e.Message.TrimEnd('.')}");
+            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {ErrorText.Describe(e)}");
         }
     }
 

@@ -4,8 +4,9 @@ using CloudIntegration.IO;
 namespace CloudIntegration.KeyStores.SoftwareWorld;
 
 /// <summary>
-/// Where the embedded Security World lives: <c>$CLOUD_INTEGRATION_WORLD</c>, or a per-user data directory. Directories
-/// are 0700 and files 0600.
+/// Where the embedded Security World lives: <c>$CLOUD_INTEGRATION_WORLD</c>, or a per-user data directory
+/// (~/.local/share on Unix, %LOCALAPPDATA% on Windows). Directories are 0700 and files 0600; on Windows both have an
+/// ACL with the current user as the only entry.
 /// </summary>
 public sealed class WorldDirectory
 {
@@ -37,9 +38,9 @@ public sealed class WorldDirectory
         var world = new WorldDirectory(root);
         try
         {
-            if (!Directory.Exists(root))
+            // Of several first runs at once, only the one whose mkdir succeeded says it created the world.
+            if (AtomicFile.TryCreatePrivateDirectory(root))
             {
-                AtomicFile.CreatePrivateDirectory(root);
                 diagnostics.Note($"created a new embedded Security World in {root}");
             }
             AtomicFile.CreatePrivateDirectory(world.KeysDirectory);
@@ -48,7 +49,7 @@ public sealed class WorldDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(root, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(root, ErrorText.Describe(e), e);
         }
         world.WarnIfExposed(diagnostics);
         return world;
@@ -60,7 +61,14 @@ public sealed class WorldDirectory
 
     void WarnIfExposed(Diagnostics diagnostics)
     {
-        if (OperatingSystem.IsWindows()) return;
+        if (OperatingSystem.IsWindows())
+        {
+            if (WindowsAcl.Exposure(Root) is { } exposure)
+            {
+                diagnostics.Warn($"the world directory {Root} is accessible to other users ({exposure}); run: {WindowsAcl.FixCommand(Root)}");
+            }
+            return;
+        }
         var mode = File.GetUnixFileMode(Root);
         if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
                      UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0)

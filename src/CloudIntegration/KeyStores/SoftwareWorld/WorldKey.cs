@@ -37,7 +37,7 @@ sealed class WorldKey : IKeyDerivation
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
             }
             finally
             {
@@ -57,7 +57,7 @@ sealed class WorldKey : IKeyDerivation
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.WorldKeyDamaged(path, e.Message.TrimEnd('.'));
+            throw RuntimeErrors.WorldKeyDamaged(path, ErrorText.Describe(e));
         }
         try
         {

@@ -1,3 +1,4 @@
+using CloudIntegration.Errors;
 using System.Globalization;
 using System.Security.Cryptography;
 
@@ -65,7 +66,7 @@ public sealed class Card
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problem = $"it cannot be read ({e.Message.TrimEnd('.')})";
+            problem = $"it cannot be read ({ErrorText.Describe(e)})";
             return false;
         }
         switch (PassphraseSealedFile.TryParse(bytes, Magic, out var file, out problem))

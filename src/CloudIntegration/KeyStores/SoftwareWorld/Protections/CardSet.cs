@@ -11,24 +11,30 @@ namespace CloudIntegration.KeyStores.SoftwareWorld.Protections;
 /// <summary>
 /// The world's public description of an operator card set, <c>cardsets/NAME.cardset</c> (0600):
 /// <code>
-/// cloud_integration_tool cardset v1
+/// cloud_integration_tool cardset v2
 /// {"name":...,"id":...,"created":...,"quorum":K,"cards":N,"check":hex}
 /// sha256:hex(SHA-256 of lines 1-2, newlines included)
 /// </code>
 /// The card set key (32 random bytes) exists only while a set is created or opened; it is split among the N cards with
-/// <see cref="Shamir"/>. <c>check</c> is HMAC-SHA256(card set key, "cloud_integration_tool cardset check v1\nNAME\nID\nK\nN"):
-/// it tells whether the cards presented rebuilt the right key (and binds name, identifier, K and N to it), and reveals
-/// nothing about the key. The keys a set protects are sealed under HKDF(world key, salt = card set key).
+/// <see cref="Shamir"/>. <c>check</c> is HMAC-SHA256(card set key, "cloud_integration_tool cardset check v2\nNAME\nID\nCREATED\nK\nN")
+/// with CREATED exactly as the file spells it: it tells whether the cards presented rebuilt the right key, binds every
+/// other field to it (change one and the set no longer opens), and reveals nothing about the key. The checksum line
+/// only tells accidental damage apart from a wrong card; anyone can recompute it. Sets written before v2 (magic
+/// "... cardset v1") are still read: their check leaves out CREATED, so their creation time is informational.
+/// The keys a set protects are sealed under HKDF(world key, salt = card set key).
 /// </summary>
 public sealed class CardSet
 {
-    public const string Magic = "cloud_integration_tool cardset v1";
+    public const string Magic = "cloud_integration_tool cardset v2";
+    /// <summary>The format before the creation time was bound to the check; read, never written.</summary>
+    public const string MagicV1 = "cloud_integration_tool cardset v1";
     public const string Extension = ".cardset";
     public const int MaxCards = 64;
     const string ChecksumPrefix = "sha256:";
 
-    CardSet(string name, string id, DateTimeOffset created, int quorum, int count, byte[] check, string path)
+    CardSet(string name, string id, DateTimeOffset created, int quorum, int count, byte[] check, string path, bool createdIsChecked = true)
     {
+        CreatedIsChecked = createdIsChecked;
         Name = name;
         Id = id;
         Created = created;
@@ -43,6 +49,8 @@ public sealed class CardSet
     public string Name { get; }
     public string Id { get; }
     public DateTimeOffset Created { get; }
+    /// <summary>False for a v1 set, whose check does not cover its creation time.</summary>
+    public bool CreatedIsChecked { get; }
     /// <summary>K: how many cards open the set.</summary>
     public int Quorum { get; }
     /// <summary>N: how many cards there are.</summary>
@@ -74,7 +82,8 @@ public sealed class CardSet
         }
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var created = DateTimeOffset.UtcNow;
+        // Whole seconds, as the file spells it, so the check covers exactly what is stored.
+        var created = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var key = GC.AllocateArray<byte>(PassphraseSealedFile.SecretBytes, pinned: true);
         Share[] shares = [];
         var placed = new List<string>();
@@ -108,7 +117,7 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
         }
         finally
         {
@@ -126,7 +135,7 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+            throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
         }
     }
 
@@ -142,10 +151,10 @@ public sealed class CardSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.CardSetDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
+            throw RuntimeErrors.CardSetDamaged(name, path, $"it cannot be read ({ErrorText.Describe(e)})");
         }
         var lines = text.Split('\n');
-        if (lines.Length != 4 || lines[0] != Magic || lines[3].Length != 0 || !lines[2].StartsWith(ChecksumPrefix, StringComparison.Ordinal))
+        if (lines.Length != 4 || lines[0] is not (Magic or MagicV1) || lines[3].Length != 0 || !lines[2].StartsWith(ChecksumPrefix, StringComparison.Ordinal))
         {
             throw RuntimeErrors.CardSetDamaged(name, path, "it is not a card set description of this tool");
         }
@@ -164,8 +173,9 @@ public sealed class CardSet
             {
                 throw new FormatException("inconsistent");
             }
-            var created = DateTimeOffset.Parse(root.GetProperty("created").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            return new CardSet(name, root.GetProperty("id").GetString()!, created, quorum, count, check, path);
+            var created = DateTimeOffset.ParseExact(root.GetProperty("created").GetString()!, TextFormats.Timestamp, CultureInfo.InvariantCulture,
+                                                    DateTimeStyles.AssumeUniversal);
+            return new CardSet(name, root.GetProperty("id").GetString()!, created, quorum, count, check, path, createdIsChecked: lines[0] == Magic);
         }
         catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -185,8 +195,12 @@ public sealed class CardSet
     }
 
     byte[] CheckValue(ReadOnlySpan<byte> key) =>
-        HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"cloud_integration_tool cardset check v1\n{Name}\n{Id}\n{Quorum}\n{Count}")));
+        HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(CreatedIsChecked
+            ? string.Create(CultureInfo.InvariantCulture, $"cloud_integration_tool cardset check v2\n{Name}\n{Id}\n{CreatedText}\n{Quorum}\n{Count}")
+            : string.Create(CultureInfo.InvariantCulture, $"cloud_integration_tool cardset check v1\n{Name}\n{Id}\n{Quorum}\n{Count}")));
+
+    /// <summary>The creation time as the file spells it; the parse is exact, so this is the file's text.</summary>
+    string CreatedText => TextFormats.Utc(Created);
 
     byte[] Encode()
     {
@@ -196,7 +210,7 @@ public sealed class CardSet
             json.WriteStartObject();
             json.WriteString("name", Name);
             json.WriteString("id", Id);
-            json.WriteString("created", TextFormats.Utc(Created));
+            json.WriteString("created", CreatedText);
             json.WriteNumber("quorum", Quorum);
             json.WriteNumber("cards", Count);
             json.WriteString("check", Convert.ToHexStringLower(_check));

@@ -171,18 +171,9 @@ public sealed class PassphraseSealedFile
     /// </summary>
     public static byte[]? ReadBounded(string path, out string problem)
     {
-        problem = "";
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var buffer = new byte[MaxFileBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0) length += read;
-        if (length > MaxFileBytes)
-        {
-            problem = $"it is larger than {MaxFileBytes} bytes, so it is not a file of this tool";
-            return null;
-        }
-        return buffer[..length];
+        var content = IO.BoundedFile.Read(path, MaxFileBytes);
+        problem = content is null ? $"it is larger than {MaxFileBytes} bytes, so it is not a file of this tool" : "";
+        return content;
     }
 
     /// <summary>A header string field, or null when it is missing or not a string.</summary>

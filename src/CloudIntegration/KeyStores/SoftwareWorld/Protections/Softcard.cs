@@ -57,7 +57,7 @@ public sealed class Softcard
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw RuntimeErrors.StorageFailed(path, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(path, ErrorText.Describe(e), e);
             }
         }
         finally
@@ -80,7 +80,7 @@ public sealed class Softcard
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw RuntimeErrors.SoftcardDamaged(name, path, $"it cannot be read ({e.Message.TrimEnd('.')})");
+            throw RuntimeErrors.SoftcardDamaged(name, path, $"it cannot be read ({ErrorText.Describe(e)})");
         }
         if (bytes is null) throw RuntimeErrors.SoftcardDamaged(name, path, problem);
         if (PassphraseSealedFile.TryParse(bytes, Magic, out var file, out problem) != PassphraseSealedFile.ParseResult.Ok)
@@ -137,7 +137,7 @@ public sealed class Softcard
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw RuntimeErrors.StorageFailed(FilePath, e.Message.TrimEnd('.'), e);
+                throw RuntimeErrors.StorageFailed(FilePath, ErrorText.Describe(e), e);
             }
         }
         finally

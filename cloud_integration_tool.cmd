@@ -1,0 +1,7 @@
+@echo off
+rem Runs cloud_integration_tool from a checkout on Windows: builds it on first use, or when a source file is newer than the build.
+setlocal
+powershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0scripts\launch.ps1" || exit /b 1
+set "CLOUD_INTEGRATION_PROGRAM=cloud_integration_tool"
+"%~dp0.build\win\cloud_integration_tool.exe" %*
+exit /b %ERRORLEVEL%

@@ -1,0 +1,92 @@
+using CloudIntegration.Tests.Cases;
+using CloudIntegration.Tests.Support;
+using Xunit;
+
+namespace CloudIntegration.Tests.Ceremony;
+
+/// <summary>
+/// A run killed between writing its audit lines and writing the head: the next run reseals those lines when each is
+/// whole, chained on from the sealed end and carries the tool's MAC, records that it did, and says so. Lines anyone
+/// else could have written stay refused, naming the line.
+/// </summary>
+public sealed class AuditRecoveryTests
+{
+    static readonly ExportCase Aws = ExportCases.All.First(c => c.Provider == "aws" && c.Algorithm == "RSAES_OAEP_SHA_256");
+    static string WrapKey => ProviderKeyPair.Get(Aws.WrappingBits).WrapKeyFile(Aws.Form);
+
+    /// <summary>k1 exported, then k2 exported with the head put back as it was before: the log is two lines ahead.</summary>
+    static Tool InterruptedAfterTheLog(Scratch scratch, bool newKey)
+    {
+        var tool = Tool.In(scratch);
+        tool.Run(Aws.Arguments("k1", WrapKey)).Ok();
+        var head = File.ReadAllBytes(tool.AuditHead());
+        tool.Run(Aws.Arguments(newKey ? "k2" : "k1", WrapKey)).Ok();
+        File.WriteAllBytes(tool.AuditHead(), head);
+        Assert.Contains("not covered by the sealed head", tool.Audit("verify").Stdout);
+        return tool;
+    }
+
+    [Theory]
+    [InlineData(true)]   // generate + export: two lines in one write
+    [InlineData(false)]  // export only: one line
+    public void An_append_interrupted_before_its_head_is_resealed_recorded_and_reported(bool newKey)
+    {
+        using var scratch = new Scratch();
+        var tool = InterruptedAfterTheLog(scratch, newKey);
+        var unsealed = newKey ? 2 : 1;
+
+        var next = tool.Run(Aws.Arguments("k3", WrapKey)).Ok();
+        Assert.Contains("note: the audit trail was repaired: " + (unsealed == 1 ? "line 3 of audit.log" : "lines 3 to 4 of audit.log"), next.Stderr);
+
+        var entries = tool.AuditEntries();
+        var recovery = entries[2 + unsealed];
+        Assert.Equal("recover", recovery.GetProperty("event").GetString());
+        Assert.Contains("interrupted before it sealed them", recovery.GetProperty("note").GetString());
+        string[] expected = newKey
+            ? ["generate", "export", "generate", "export", "recover", "generate", "export"]
+            : ["generate", "export", "export", "recover", "generate", "export"];
+        Assert.Equal(expected, entries.Select(e => e.GetProperty("event").GetString()));
+        Assert.StartsWith($"audit verify: OK: {entries.Count} entries", tool.Audit("verify").Ok().Stdout);
+    }
+
+    [Theory]
+    [InlineData("a line without a MAC", "line 3 of audit.log is not covered by the sealed head and carries no valid MAC")]
+    [InlineData("a line whose MAC was changed", "line 3 of audit.log is not covered by the sealed head and carries no valid MAC")]
+    [InlineData("a line that does not continue the chain", "line 3 of audit.log is not covered by the sealed head and does not continue it")]
+    [InlineData("an incomplete line", "line 4 of audit.log is incomplete")]
+    [InlineData("three lines", "lines 3 to 5 of audit.log are not covered by the sealed head")]
+    public void Anything_else_beyond_the_head_stays_refused_naming_the_line(string what, string expected)
+    {
+        using var scratch = new Scratch();
+        var tool = InterruptedAfterTheLog(scratch, newKey: false);
+        var lines = File.ReadAllLines(tool.AuditLog()).ToList();
+        switch (what)
+        {
+            case "a line without a MAC":
+                lines[2] = lines[2][..lines[2].IndexOf(",\"mac\":\"", StringComparison.Ordinal)] + "}";
+                break;
+            case "a line whose MAC was changed":
+                lines[2] = lines[2][..^3] + (lines[2][^3] == '0' ? "1" : "0") + "\"}";
+                break;
+            case "a line that does not continue the chain":
+                lines[2] = System.Text.RegularExpressions.Regex.Replace(lines[2], "\"prev\":\"[0-9a-f]{64}\"", $"\"prev\":\"{new string('0', 64)}\"");
+                break;
+            case "an incomplete line":
+                lines.Add("{\"seq\":4");
+                break;
+            case "three lines":
+                lines.Add(lines[2]);
+                lines.Add(lines[2]);
+                break;
+        }
+        var text = string.Join("", lines.Select(l => l + "\n"));
+        File.WriteAllText(tool.AuditLog(), what == "an incomplete line" ? text.TrimEnd('\n') : text);
+        var before = File.ReadAllBytes(tool.AuditLog());
+
+        var refused = tool.Run(Aws.Arguments("k3", WrapKey));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("no longer matches its sealed head (" + expected, refused.Stderr);
+        Assert.Single(refused.Stderr.TrimEnd('\n').Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Equal(before, File.ReadAllBytes(tool.AuditLog()));
+    }
+}

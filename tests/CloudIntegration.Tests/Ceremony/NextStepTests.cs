@@ -21,10 +21,11 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         public void Dispose() => Scratch.Dispose();
     }
 
-    public static TheoryData<ExportCase> Cases() => [.. ExportCases.All];
+    /// <summary>Every case the embedded world exports (the SHA-224 ones are refused everywhere, see KeyStoreUnderTest).</summary>
+    public static TheoryData<ExportCase> Cases() => [.. ExportCases.All.Where(c => new SoftwareWorldModule().ExpectedError(c) is null)];
 
     static readonly string[] TopLevel =
-        ["key", "provider", "wrapAlgorithm", "wrapping", "wrappingKey", "keyStore", "module", "outputDirectory", "files", "warnings", "nextSteps", "audit"];
+        ["key", "provider", "wrapAlgorithm", "wrapping", "construction", "wrappingKey", "keyStore", "module", "outputDirectory", "files", "warnings", "nextSteps", "audit"];
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -35,6 +35,7 @@ public sealed class SoftHsmToken : KeyStoreUnderTest
         // Both rehearsals refuse some cases; which one speaks first depends on the construction, so only the token is named.
         if (oaepRefused && katRefused) return $"error: token '{Label}' ";
         if (katRefused) return $"token '{Label}' failed the known-answer test for wrapping a {c.KeyType} key with ";
+        if (oaepRefused && c.IsRsaAes) return $"token '{Label}' cannot wrap with ";   // names the RSA-AES construction's mechanisms
         if (oaepRefused)
         {
             var hash = c.Padding.ToUpperInvariant();

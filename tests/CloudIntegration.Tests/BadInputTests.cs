@@ -17,15 +17,31 @@ public sealed class BadInputTests
     public static TheoryData<string, string[], string> UsageErrors() => new()
     {
         { "no arguments", [], "missing provider, keyName, wrapKey" },
-        { "unknown provider", ["gcp", "k", "{der}", "RSAES_OAEP_SHA_1"], "unknown provider 'gcp' (expected one of: aws, google-compute-engine, google-cloud-key-management, microsoft-azure, salesforce)" },
+        { "unknown provider", ["gcp", "k", "{der}", "RSAES_OAEP_SHA_1"], "unknown provider 'gcp' (expected one of: aws, google-compute-engine, google-cloud-key-management, microsoft-azure, salesforce, oracle-cloud, hashicorp-vault)" },
         { "unknown key type", ["microsoft-azure", "k", "{pem}", "-a", Kek, "-k", "RSA-1024"], "unknown key type 'RSA-1024'" },
         { "key type the provider does not take", ["google-cloud-key-management", "k", "{pem}", "RSAES_OAEP_SHA_1", "-k", "EC-NISTP521"],
-          "key type EC-NISTP521 is not supported by google-cloud-key-management (supported: RSA-2048, RSA-3072, RSA-4096, EC-NISTP256, EC-NISTP384, AES-256)" },
-        { "aws with an RSA key type", ["aws", "k", "{der}", "RSAES_OAEP_SHA_1", "-k", "RSA-2048"], "key type RSA-2048 is not supported by aws (supported: AES-256)" },
-        { "azure with AES", ["microsoft-azure", "k", "{pem}", "-a", Kek, "-k", "AES-256"], "key type AES-256 is not supported by microsoft-azure" },
-        { "unknown algorithm", ["aws", "k", "{der}", "RSA_OAEP_SHA_512"], "unknown wrapping algorithm 'RSA_OAEP_SHA_512' (expected one of: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5)" },
-        { "algorithm the provider does not take", ["google-cloud-key-management", "k", "{pem}", "RSAES_PKCS1_V1_5"], "wrapping algorithm RSAES_PKCS1_V1_5 is not supported by google-cloud-key-management (supported: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1)" },
-        { "missing algorithm", ["aws", "k", "{der}"], "aws needs a wrapping algorithm as the fourth argument (one of: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5)" },
+          "key type EC-NISTP521 is not supported by google-cloud-key-management (supported: RSA-2048, RSA-3072, RSA-4096, EC-NISTP256, EC-NISTP384, AES-256, EC-SECP256K1, EC-ED25519, AES-128, HMAC-SHA1, HMAC-SHA224, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512)" },
+        { "key type aws does not take", ["aws", "k", "{der}", "RSA_AES_KEY_WRAP_SHA_256", "-k", "EC-ED25519"], "key type EC-ED25519 is not supported by aws (supported: AES-256, " },
+        // The providers' own rules, each refused before a key is generated.
+        { "aws: RSA key under direct OAEP", ["aws", "k", "{der}", "RSAES_OAEP_SHA_1", "-k", "RSA-2048"],
+          "aws: an RSA private key needs an RSA_AES wrapping algorithm (RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1)" },
+        { "aws: PKCS#1 v1.5 for an HMAC key", ["aws", "k", "{der}", "RSAES_PKCS1_V1_5", "-k", "HMAC-256"],
+          "aws: RSAES_PKCS1_V1_5 is accepted only for the guide's AES-256 key, not for HMAC-SHA256" },
+        { "aws: EC-NISTP521 under RSA-2048 direct", ["aws", "k", "{der}", "RSAES_OAEP_SHA_256", "-k", "EC-NISTP521"],
+          "aws: a EC-NISTP521 key (241 bytes) does not fit RSAES_OAEP_SHA_256 under an RSA-2048 wrapping key (at most 190 bytes); use RSA_AES_KEY_WRAP_SHA_256" },
+        { "google: method size is not the wrapping key's", ["google-cloud-key-management", "k", "{pem}", "RSA_OAEP_3072_SHA256"],
+          "wrapping algorithm RSA_OAEP_3072_SHA256 is for an RSA-3072 wrapping key, but the wrapping key is RSA-2048" },
+        { "google: AES method size is not the wrapping key's", ["google-cloud-key-management", "k", "{pem}", "RSA_OAEP_4096_SHA256_AES_256", "-k", "HMAC-SHA256"],
+          "wrapping algorithm RSA_OAEP_4096_SHA256_AES_256 is for an RSA-4096 wrapping key, but the wrapping key is RSA-2048" },
+        { "google: direct method with an RSA key", ["google-cloud-key-management", "k", "{pem3072}", "RSA_OAEP_3072_SHA256", "-k", "RSA-2048"],
+          "google-cloud-key-management: the direct import method RSA_OAEP_3072_SHA256 cannot wrap RSA keys (Google's rule); use an *_AES_256 method" },
+        { "azure: AES into a vault", ["microsoft-azure", "k", "{pem}", "-a", Kek, "-k", "AES-256"],
+          "microsoft-azure: Key Vault imports AES keys (AES-256) only into a Managed HSM; give -a with the Key Exchange Key of a Managed HSM" },
+        { "oci: direct with an RSA key", ["oracle-cloud", "k", "{pem}", "RSA_OAEP_SHA256", "-k", "RSA-2048"],
+          "oracle-cloud: RSA_OAEP_SHA256 wraps AES keys only; an RSA key needs RSA_OAEP_AES_SHA256" },
+        { "unknown algorithm", ["aws", "k", "{der}", "RSA_OAEP_SHA_512"], "unknown wrapping algorithm 'RSA_OAEP_SHA_512' (expected one of: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5, " },
+        { "algorithm the provider does not take", ["google-cloud-key-management", "k", "{pem}", "RSAES_PKCS1_V1_5"], "wrapping algorithm RSAES_PKCS1_V1_5 is not supported by google-cloud-key-management (supported: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSA_OAEP_3072_SHA1_AES_256, " },
+        { "missing algorithm", ["aws", "k", "{der}"], "aws needs a wrapping algorithm as the fourth argument (one of: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5, RSA_AES_KEY_WRAP_SHA_256, RSA_AES_KEY_WRAP_SHA_1)" },
         { "missing algorithm for Google KMS", ["google-cloud-key-management", "k", "{pem}"], "google-cloud-key-management needs a wrapping algorithm" },
         { "algorithm given to azure", ["microsoft-azure", "k", "{pem}", "RSAES_OAEP_SHA_1", "-a", Kek], "microsoft-azure takes no wrapping algorithm" },
         { "azure without -a", ["microsoft-azure", "k", "{pem}"], "microsoft-azure needs -a/--azure-kek" },
@@ -119,6 +135,19 @@ public sealed class BadInputTests
         Assert.False(File.Exists(Path.Combine(Tool.In(scratch).WorldDirectory, "audit.log")), "a refused command line is not an export");
     }
 
+    /// <summary>Vault reads the first 512 bytes of the ciphertext as the RSA part, so only its RSA-4096 wrapping key fits.</summary>
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(3072)]
+    public void Hashicorp_vault_refuses_a_wrapping_key_that_is_not_rsa_4096(int bits)
+    {
+        using var scratch = new Scratch();
+        var result = AssertRefused(["hashicorp-vault", "k", ProviderKeyPair.Get(bits).PublicPem, "RSA_AES_KEY_WRAP_SHA_256", "-k", "HMAC-SHA256"], 1,
+                                   "hashicorp-vault takes only an RSA-4096 wrapping key", scratch);
+        Assert.Contains($"this one is RSA-{bits}", result.Stderr);
+        Assert.False(File.Exists(Path.Combine(Tool.In(scratch).WorldDirectory, "audit.log")), "a refused command line is not an export");
+    }
+
     [Fact]
     public void Another_module_number_is_refused_with_the_list_of_modules()
     {
@@ -131,7 +160,13 @@ public sealed class BadInputTests
         using var own = shared is null ? new Scratch() : null;
         var scratch = shared ?? own!;
         var tool = Tool.In(scratch);
-        var resolved = args.Select(a => a == "{der}" ? Der : a == "{pem}" ? Pem : a).ToArray();
+        var resolved = args.Select(a => a switch
+        {
+            "{der}" => Der,
+            "{pem}" => Pem,
+            "{pem3072}" => ProviderKeyPair.Get(3072).PublicPem,
+            _ => a,
+        }).ToArray();
         var result = tool.Run(resolved);
         Assert.True(exitCode == result.ExitCode, result.ToString());
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);

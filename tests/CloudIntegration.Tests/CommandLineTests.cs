@@ -74,7 +74,7 @@ public sealed class CommandLineTests
     [InlineData("aws", "RSAES_PKCS1_V1_5", "AWS KMS has refused RSAES_PKCS1_V1_5 since 10 October 2023")]
     [InlineData("google-compute-engine", "RSAES_OAEP_SHA_256", "Google Compute Engine accepts only RSAES_OAEP_SHA_1")]
     [InlineData("google-compute-engine", "RSAES_OAEP_SHA_1", "Google has deprecated customer-supplied encryption keys")]
-    [InlineData("salesforce", "RSAES_PKCS1_V1_5", "Salesforce requires RSAES_OAEP_SHA_1")]
+    [InlineData("salesforce", "RSAES_PKCS1_V1_5", "Salesforce documents RSAES_OAEP_SHA_512 (recommended) and RSAES_OAEP_SHA_1 for tenant secrets; RSAES_PKCS1_V1_5 may be refused")]
     public void Provider_warnings_are_printed_but_do_not_stop_the_export(string provider, string algorithm, string warning)
     {
         using var scratch = new Scratch();

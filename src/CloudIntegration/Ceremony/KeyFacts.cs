@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CloudIntegration.Audit;
 using CloudIntegration.IO;
+using CloudIntegration.Keys;
 using CloudIntegration.KeyStores;
 
 namespace CloudIntegration.Ceremony;
@@ -20,7 +21,7 @@ public static class KeyFacts
     /// <summary>One line that identifies the key to someone comparing it with the provider's copy.</summary>
     public static string Identity(KeyRecord key) =>
         Fingerprint(key) is { } fingerprint ? $"public key SHA-256 fingerprint: {fingerprint} (of the SubjectPublicKeyInfo)"
-        : CheckValue(key) is { } kcv ? $"key check value: {kcv} (AES-ECB of a zero block, first 3 bytes)"
+        : CheckValue(key) is { } kcv ? $"key check value: {kcv} ({KeyCheckValue.Describe(key.Type)})"
         : "no public fingerprint or check value is known for this key";
 
     /// <summary>A short form for the inventory table: 16 hex digits of the fingerprint, or the check value.</summary>

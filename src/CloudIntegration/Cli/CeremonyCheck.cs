@@ -83,6 +83,18 @@ public static class CeremonyCheck
             if (!Directory.Exists(outputDirectory)) Problem($"the output directory {outputDirectory} does not exist");
 
             if (plan is null) continue;
+            if (wrappingKey is not null)
+            {
+                try
+                {
+                    plan.Provider.CheckWrappingKey(wrappingKey, wrapKeyPath);
+                    plan.Provider.CheckCombination(plan.RequestedKeyType ?? plan.Provider.DefaultKeyType, plan.Algorithm, wrappingKey, plan.AzureKek);
+                }
+                catch (ToolError e)
+                {
+                    Problem(e.Message);
+                }
+            }
             var files = plan.Provider.OutputNames(plan.KeyName).Select(name => Path.Combine(outputDirectory, name)).ToList();
             foreach (var file in files)
             {
@@ -108,7 +120,7 @@ public static class CeremonyCheck
             else
             {
                 keys[plan.KeyName.Value] = (plan.RequestedKeyType ?? plan.Provider.DefaultKeyType, plan.Protection, entry.Label);
-                if (!IsToken(entry) && stored.Fit(plan) is { } misfit) Problem(misfit);
+                if (!IsToken(entry) && stored.Fit(plan, wrappingKey) is { } misfit) Problem(misfit);
             }
 
             if (wrappingKey is not null && pinned == wrappingKey.Fingerprint && Directory.Exists(outputDirectory))
@@ -190,11 +202,11 @@ public static class CeremonyCheck
         }
 
         /// <summary>Why the stored key of that name cannot be exported as planned; null when it can or there is none.</summary>
-        public string? Fit(ExportRequest plan)
+        public string? Fit(ExportRequest plan, WrappingPublicKey? wrappingKey)
         {
             try
             {
-                if (world?.Find(plan.KeyName) is { } key) ExportCommand.CheckFits(key, plan);
+                if (world?.Find(plan.KeyName) is { } key) ExportCommand.CheckFits(key, plan, wrappingKey);
                 return null;
             }
             catch (ToolError e)

@@ -71,6 +71,8 @@ public static class ExportCommand
         {
             throw RuntimeErrors.WrappingKeyNotPinned(request.WrapKeyPath, wrappingKey.Fingerprint, pinnedFingerprint);
         }
+        // The provider's rules are checked before the key store opens, so a refused combination generates nothing.
+        if (request.RequestedKeyType is { } requested) request.Provider.CheckCombination(requested, request.Algorithm, wrappingKey, request.AzureKek);
         diagnostics.Fact($"wrapping key: RSA-{wrappingKey.Bits} ({wrappingKey.Format}), SHA-256 fingerprint {wrappingKey.Fingerprint}");
         foreach (var warning in request.Provider.Warnings(request.Algorithm)) diagnostics.Warn(warning);
         if (!Directory.Exists(request.OutputDirectory)) throw RuntimeErrors.OutputFailed(request.OutputDirectory, "the output directory does not exist");
@@ -94,7 +96,7 @@ public static class ExportCommand
             var store = openStore();
             if (ownsStore) owned = store;
             exportAudit.Opened(store);
-            var (key, created) = FindOrGenerate(store, request);
+            var (key, created) = FindOrGenerate(store, request, wrappingKey);
             exportAudit.Found(key, created);
             try
             {
@@ -142,20 +144,21 @@ public static class ExportCommand
         return (OutputSet.Write(request.OutputDirectory, request.Provider.Format(context, wrapped)), wrapped.Construction);
     }
 
-    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportRequest request)
+    static (KeyRecord Key, bool Created) FindOrGenerate(IKeyStore store, ExportRequest request, WrappingPublicKey wrappingKey)
     {
         if (store.Find(request.KeyName) is { } existing)
         {
-            CheckFits(existing, request);
+            CheckFits(existing, request, wrappingKey);
             return (existing, false);
         }
+        request.Provider.CheckCombination(request.NewKeyType, request.Algorithm, wrappingKey, request.AzureKek);
         var (key, created) = store.GetOrGenerate(request.KeyName, request.NewKeyType, request.Protection);
-        if (!created) CheckFits(key, request);
+        if (!created) CheckFits(key, request, wrappingKey);
         return (key, created);
     }
 
     /// <summary>An existing key is re-exported only where its type and protection fit what was asked.</summary>
-    internal static void CheckFits(KeyRecord key, ExportRequest request)
+    internal static void CheckFits(KeyRecord key, ExportRequest request, WrappingPublicKey? wrappingKey)
     {
         if (request.RequestedKeyType is { } requested && requested != key.Type)
         {
@@ -170,5 +173,6 @@ public static class ExportCommand
         {
             throw UsageErrors.KeyProtectedOtherwise(key.Name.Value, key.Protection.DescribeKey(), request.Protection.DescribeAsGiven(), key.Protection.HowToGive());
         }
+        if (wrappingKey is not null) provider.CheckCombination(key.Type, request.Algorithm, wrappingKey, request.AzureKek);
     }
 }

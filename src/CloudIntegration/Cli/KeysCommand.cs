@@ -143,9 +143,10 @@ public static class KeysCommand
             usage: {Usage(env.ProgramName)}
 
             The key store's inventory. 'list' shows every key this tool created: name, type, protection, creation date,
-            the start of its public-key fingerprint (RSA, EC) or its check value (AES), and how often it was exported
-            (from the audit trail). 'show' prints one key in full: the SHA-256 fingerprint of its SubjectPublicKeyInfo
-            and the public key in PEM, to compare with the provider's copy, or the AES key check value. 'destroy'
+            the start of its public-key fingerprint (RSA, EC, Ed25519) or its check value (AES, HMAC), and how often it
+            was exported (from the audit trail). 'show' prints one key in full: the SHA-256 fingerprint of its
+            SubjectPublicKeyInfo and the public key in PEM, to compare with the provider's copy, or the check value
+            (AES: AES-ECB of a zero block; HMAC: the key's HMAC of 16 zero bytes; first 3 bytes of each). 'destroy'
             removes a key for good after you type its name (or with --yes), and records it in the audit trail.
 
             options:

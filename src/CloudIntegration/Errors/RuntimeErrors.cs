@@ -140,6 +140,14 @@ public static class RuntimeErrors
     public static RuntimeError Pkcs11Failed(string where, string call, Exception inner) =>
         Runtime($"{where}: {call}", inner);
 
+    public static RuntimeError Sha224NotAvailable(string what) =>
+        Runtime($"{what} needs SHA-224, which .NET's cryptography does not offer, so this version refuses it before " +
+                "generating anything; choose the SHA-256 variant (RSA_AES_KEY_WRAP_SHA_256, HMAC-SHA256)");
+
+    public static RuntimeError TokenKeyTypeNotSupported(string keyType, string where) =>
+        Runtime($"{keyType} keys are not generated in PKCS#11 tokens by this version ({where}); generate them in the embedded " +
+                "world (no --pkcs11-library), which exports them to every provider that imports them");
+
     public static RuntimeError Pkcs11KeyUnsupported(string keyName, string where, string what) =>
         Runtime($"key '{keyName}' on {where} is {what}, which this tool does not export");
 

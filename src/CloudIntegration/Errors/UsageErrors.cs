@@ -21,6 +21,17 @@ public static class UsageErrors
     public static UsageError UnknownWrapAlgorithm(string given, IEnumerable<string> known) =>
         Usage($"unknown wrapping algorithm '{given}' (expected one of: {List(known)})");
 
+    public static UsageError AlgorithmSizeMismatch(string algorithm, int statedBits, int wrappingKeyBits) =>
+        Usage($"wrapping algorithm {algorithm} is for an RSA-{statedBits} wrapping key, but the wrapping key is RSA-{wrappingKeyBits} " +
+              $"(use the import method of the job whose wrapping key you downloaded)");
+
+    public static UsageError ProviderRule(string provider, string rule) => Usage($"{provider}: {rule}");
+
+    public static UsageError TooLargeForDirectWrap(string provider, string keyType, int keyBytes, string algorithm, int wrappingKeyBits,
+                                                   int limit, string alternative) =>
+        Usage($"{provider}: a {keyType} key ({keyBytes} bytes) does not fit {algorithm} under an RSA-{wrappingKeyBits} wrapping key " +
+              $"(at most {limit} bytes); use {alternative}");
+
     public static UsageError KeyTypeNotSupported(string keyType, string provider, IEnumerable<string> supported) =>
         Usage($"key type {keyType} is not supported by {provider} (supported: {List(supported)})");
 

@@ -4,8 +4,10 @@ using CloudIntegration.Wrapping;
 namespace CloudIntegration.Providers;
 
 /// <summary>
-/// Google Cloud KMS key import (import methods RSA_OAEP_3072/4096_SHA1_AES_256 and ..._SHA256_AES_256): binary
-/// RSA-OAEP(ephemeral AES-256 key) followed by the RFC 5649 wrap of the target key.
+/// Google Cloud KMS key import. The *_AES_256 import methods (and the guide's RSAES_OAEP_SHA_256 / _SHA_1) give binary
+/// RSA-OAEP(ephemeral AES-256 key) followed by the RFC 5649 wrap of the target key; the direct methods
+/// RSA_OAEP_3072_SHA256 and RSA_OAEP_4096_SHA256 give RSA-OAEP of the target itself (no RSA keys, by Google's rule).
+/// Targets: raw AES and HMAC keys (HMAC as long as its hash), DER PKCS#8 for RSA, EC and Ed25519.
 /// </summary>
 public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
 {
@@ -13,11 +15,27 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
     public override string Summary => "Google Cloud KMS / Cloud HSM import job (RSA-OAEP + AES-KWP)";
 
     public override IReadOnlyList<KeyType> KeyTypes { get; } =
-        [KeyType.Rsa2048, KeyType.Rsa3072, KeyType.Rsa4096, KeyType.EcNistP256, KeyType.EcNistP384, KeyType.Aes256];
+    [
+        KeyType.Rsa2048, KeyType.Rsa3072, KeyType.Rsa4096, KeyType.EcNistP256, KeyType.EcNistP384, KeyType.Aes256,
+        KeyType.EcSecp256k1, KeyType.EcEd25519, KeyType.Aes128,
+        KeyType.HmacSha1, KeyType.HmacSha224, KeyType.HmacSha256, KeyType.HmacSha384, KeyType.HmacSha512,
+    ];
 
     /// <summary>cssadmin v2.2.1 took no wrapAlg here and always used SHA-1.</summary>
-    public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms { get; } =
-        singleAlgorithm ? [] : [WrapAlgorithm.RsaAesOaepSha256, WrapAlgorithm.RsaAesOaepSha1];
+    public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms { get; } = singleAlgorithm ? [] :
+    [
+        WrapAlgorithm.RsaAesOaepSha256, WrapAlgorithm.RsaAesOaepSha1,
+        WrapAlgorithm.GoogleOaep3072Sha1Aes256, WrapAlgorithm.GoogleOaep4096Sha1Aes256,
+        WrapAlgorithm.GoogleOaep3072Sha256Aes256, WrapAlgorithm.GoogleOaep4096Sha256Aes256,
+        WrapAlgorithm.GoogleOaep3072Sha256, WrapAlgorithm.GoogleOaep4096Sha256,
+    ];
+
+    protected override string? Rule(KeyType type, WrapAlgorithm algorithm, string? azureKek) =>
+        type.Family == KeyFamily.Rsa && algorithm.Construction == WrapConstruction.DirectRsa
+            ? $"the direct import method {algorithm.Name} cannot wrap RSA keys (Google's rule); use an *_AES_256 method"
+            : null;
+
+    protected override string DirectWrapAlternative => "an *_AES_256 import method";
 
     public override WrapAlgorithm? ImplicitAlgorithm => singleAlgorithm ? WrapAlgorithm.RsaAesOaepSha1 : null;
 
@@ -27,17 +45,25 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
     public override IReadOnlyList<ProviderFile> Files { get; } = [Wrapped];
 
     /// <summary>
-    /// The <c>--algorithm</c> gcloud imports each key type under. A CryptoKey's purpose fixes its algorithm family, so
-    /// RSA keys show the signing default and the note names the others.
+    /// The <c>--algorithm</c> gcloud imports each key type under, first the one printed. A CryptoKey's purpose fixes its
+    /// algorithm family, so where several fit (RSA signing or decryption, AES modes) the note names the others.
     /// </summary>
-    public static IReadOnlyDictionary<KeyType, string> ImportAlgorithms { get; } = new Dictionary<KeyType, string>
+    public static IReadOnlyDictionary<KeyType, string[]> ImportAlgorithms { get; } = new Dictionary<KeyType, string[]>
     {
-        [KeyType.Rsa2048] = "rsa-sign-pss-2048-sha256",
-        [KeyType.Rsa3072] = "rsa-sign-pss-3072-sha256",
-        [KeyType.Rsa4096] = "rsa-sign-pss-4096-sha256",
-        [KeyType.EcNistP256] = "ec-sign-p256-sha256",
-        [KeyType.EcNistP384] = "ec-sign-p384-sha384",
-        [KeyType.Aes256] = "google-symmetric-encryption",
+        [KeyType.Rsa2048] = ["rsa-sign-pss-2048-sha256", "rsa-sign-pkcs1-2048-sha256", "rsa-decrypt-oaep-2048-sha256"],
+        [KeyType.Rsa3072] = ["rsa-sign-pss-3072-sha256", "rsa-sign-pkcs1-3072-sha256", "rsa-decrypt-oaep-3072-sha256"],
+        [KeyType.Rsa4096] = ["rsa-sign-pss-4096-sha256", "rsa-sign-pkcs1-4096-sha256", "rsa-decrypt-oaep-4096-sha256"],
+        [KeyType.EcNistP256] = ["ec-sign-p256-sha256"],
+        [KeyType.EcNistP384] = ["ec-sign-p384-sha384"],
+        [KeyType.EcSecp256k1] = ["ec-sign-secp256k1-sha256"],
+        [KeyType.EcEd25519] = ["ec-sign-ed25519"],
+        [KeyType.Aes256] = ["google-symmetric-encryption", "aes-256-gcm", "aes-256-cbc", "aes-256-ctr"],
+        [KeyType.Aes128] = ["aes-128-gcm", "aes-128-cbc", "aes-128-ctr"],
+        [KeyType.HmacSha1] = ["hmac-sha1"],
+        [KeyType.HmacSha224] = ["hmac-sha224"],
+        [KeyType.HmacSha256] = ["hmac-sha256"],
+        [KeyType.HmacSha384] = ["hmac-sha384"],
+        [KeyType.HmacSha512] = ["hmac-sha512"],
     };
 
     protected override ImportSteps Instructions(ImportStepContext c)
@@ -47,10 +73,10 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
             $"the import job must have import method {ImportMethod(c.WrappingKeyBits, c.Algorithm)} (the job whose wrapping key you used), " +
             "and <KEY> must have been created with --skip-initial-version-creation",
         };
-        if (c.KeyType.Family == KeyFamily.Rsa)
+        var algorithms = ImportAlgorithms[c.KeyType];
+        if (algorithms.Length > 1)
         {
-            notes.Add($"for a key of another purpose use its algorithm instead, e.g. rsa-sign-pkcs1-{c.KeyType.Bits}-sha256 or " +
-                      $"rsa-decrypt-oaep-{c.KeyType.Bits}-sha256");
+            notes.Add($"for a key of another purpose or mode use its algorithm instead: {string.Join(", ", algorithms[1..])}");
         }
         if (c.KeyType.IsAsymmetric)
         {
@@ -61,7 +87,7 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
         notes.Add("the new version is PENDING_IMPORT, then ENABLED (IMPORT_FAILED if Google could not unwrap it)");
         return new(
             [$"gcloud kms keys versions import --import-job <IMPORT_JOB> --location <LOCATION> --keyring <KEY_RING> --key <KEY> " +
-             $"--algorithm {ImportAlgorithms[c.KeyType]} {c.Flag(Wrapped)}"],
+             $"--algorithm {algorithms[0]} {c.Flag(Wrapped)}"],
             [],
             notes);
     }
@@ -70,6 +96,14 @@ public sealed class GoogleCloudKms(bool singleAlgorithm) : Provider
     /// The import method an import job must have been created with for this wrapping key and algorithm; every import
     /// method Google offers is RSA-OAEP, so a padding without an OAEP hash has none.
     /// </summary>
-    public static string ImportMethod(int wrappingKeyBits, WrapAlgorithm algorithm) =>
-        $"rsa-oaep-{wrappingKeyBits}-{(algorithm.Padding.Oaep ?? throw new ArgumentException($"{algorithm.Name} has no Google import method", nameof(algorithm))).ShortName}-aes-256";
+    public static string ImportMethod(int wrappingKeyBits, WrapAlgorithm algorithm)
+    {
+        var hash = algorithm.Padding.Oaep ?? throw new ArgumentException($"{algorithm.Name} has no Google import method", nameof(algorithm));
+        return algorithm.Construction switch
+        {
+            WrapConstruction.RsaAesKeyWrap => $"rsa-oaep-{wrappingKeyBits}-{hash.ShortName}-aes-256",
+            WrapConstruction.DirectRsa => $"rsa-oaep-{wrappingKeyBits}-{hash.ShortName}",
+            _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm.Construction, "unknown wrap construction"),
+        };
+    }
 }

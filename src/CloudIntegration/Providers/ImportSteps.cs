@@ -38,6 +38,9 @@ public sealed record ImportStepContext(
     public string Flag(ProviderFile file) =>
         $"{file.Flag ?? throw new InvalidOperationException($"{file.NamePattern} is given to no flag")} {Shell.Quote(file.FlagPrefix + Typed(Path.Combine(OutputDirectory, Name(file))))}";
 
+    /// <summary>An output file as a shell argument with a prefix of the client's, e.g. Vault's <c>@k-vault-import.json</c>.</summary>
+    public string Argument(ProviderFile file, string prefix) => Shell.Quote(prefix + Typed(Path.Combine(OutputDirectory, Name(file))));
+
     /// <summary>A file next to the wrapping key file (AWS's ImportToken.bin comes in the same zip), if it exists.</summary>
     public string? BesideWrapKey(string fileName, string prefix = "")
     {

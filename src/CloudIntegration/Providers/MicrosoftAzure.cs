@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using CloudIntegration.IO;
 using CloudIntegration.Keys;
 using CloudIntegration.Wrapping;
 
@@ -16,7 +14,17 @@ public sealed class MicrosoftAzure : Provider
     public override string Summary => "Azure Key Vault Premium / Managed HSM key (BYOK .byok transfer package)";
 
     public override IReadOnlyList<KeyType> KeyTypes { get; } =
-        [KeyType.Rsa2048, KeyType.Rsa3072, KeyType.Rsa4096, KeyType.EcNistP256, KeyType.EcNistP384, KeyType.EcNistP521, KeyType.EcSecp256k1];
+    [
+        KeyType.Rsa2048, KeyType.Rsa3072, KeyType.Rsa4096, KeyType.EcNistP256, KeyType.EcNistP384, KeyType.EcNistP521, KeyType.EcSecp256k1,
+        KeyType.Aes128, KeyType.Aes192, KeyType.Aes256,
+    ];
+
+    /// <summary>Key Vault imports oct-HSM (AES) keys only into a Managed HSM.</summary>
+    protected override string? Rule(KeyType type, WrapAlgorithm algorithm, string? azureKek) =>
+        type.Family == KeyFamily.Aes && azureKek is not null && IsKeyIdentifier(azureKek, out _, out var managedHsm) && !managedHsm
+            ? $"Key Vault imports AES keys ({type.Name}) only into a Managed HSM; give -a with the Key Exchange Key of a Managed HSM " +
+              "(https://<hsm-name>.managedhsm.azure.net/keys/<key-name>/<key-version>)"
+            : null;
 
     public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms { get; } = [];
     public override WrapAlgorithm ImplicitAlgorithm => WrapAlgorithm.RsaAesOaepSha1;
@@ -28,41 +36,43 @@ public sealed class MicrosoftAzure : Provider
 
     public override IReadOnlyList<ProviderFile> Files { get; } = [Package];
 
-    static byte[] KeyTransferPackage(ExportContext context, WrappedKey wrapped)
+    static byte[] KeyTransferPackage(ExportContext context, WrappedKey wrapped) => ProviderJson.Object(json =>
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, TextFormats.Json))
-        {
-            json.WriteStartObject();
-            json.WriteString("schema_version", "1.0.0");
-            json.WriteStartObject("header");
-            json.WriteString("kid", context.AzureKek);
-            json.WriteString("alg", "dir");
-            json.WriteString("enc", "CKM_RSA_AES_KEY_WRAP");
-            json.WriteEndObject();
-            json.WriteString("ciphertext", Base64Url(wrapped.Ciphertext));
-            json.WriteString("generator", context.Generator);
-            json.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+        json.WriteString("schema_version", "1.0.0");
+        json.WriteStartObject("header");
+        json.WriteString("kid", context.AzureKek);
+        json.WriteString("alg", "dir");
+        json.WriteString("enc", "CKM_RSA_AES_KEY_WRAP");
+        json.WriteEndObject();
+        json.WriteString("ciphertext", Base64Url(wrapped.Ciphertext));
+        json.WriteString("generator", context.Generator);
+    });
 
     protected override ImportSteps Instructions(ImportStepContext c)
     {
         IsKeyIdentifier(c.AzureKek!, out var container, out var managedHsm);
         // Azure key names allow letters, digits and '-' only; ours also allow '.' and '_'.
         var name = IsName(c.KeyName.Value, allowDash: true) ? c.KeyName.Value : "<AZURE_KEY_NAME>";
-        var ec = c.KeyType.Family == KeyFamily.Ec ? $" --kty EC --curve {c.KeyType.AzureCurve}" : "";
+        var kty = c.KeyType.Family switch
+        {
+            KeyFamily.Ec => $" --kty EC --curve {c.KeyType.AzureCurve}",
+            KeyFamily.Aes => " --kty oct",
+            KeyFamily.Rsa => "",
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.KeyType.Name, "Azure imports no such key type"),
+        };
         var notes = new List<string>
         {
             $"the key is imported into the {(managedHsm ? "managed HSM" : "vault")} that holds the Key Exchange Key ({container})",
-            $"afterwards compare the public key: az keyvault key download {(managedHsm ? "--hsm-name" : "--vault-name")} {container} " +
-            $"--name {name} --encoding DER --file pub.der && sha256sum pub.der  (must be {c.KeyFingerprint})",
         };
+        if (c.KeyType.IsAsymmetric)
+        {
+            notes.Add($"afterwards compare the public key: az keyvault key download {(managedHsm ? "--hsm-name" : "--vault-name")} {container} " +
+                      $"--name {name} --encoding DER --file pub.der && sha256sum pub.der  (must be {c.KeyFingerprint})");
+        }
         if (name != c.KeyName.Value) notes.Insert(0, $"'{c.KeyName}' is not a valid Azure key name (letters, digits and '-' only): choose one for <AZURE_KEY_NAME>");
         return new(
             [$"az keyvault key import {(managedHsm ? "--hsm-name" : "--vault-name")} {container} --name {name} " +
-             $"{c.Flag(Package)}{ec}"],
+             $"{c.Flag(Package)}{kty}"],
             [],
             notes);
     }

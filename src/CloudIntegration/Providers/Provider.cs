@@ -81,6 +81,38 @@ public abstract class Provider
     /// <summary>Why the provider takes only <see cref="RequiredWrappingKeyBits"/>, for the error message.</summary>
     protected virtual string WrappingKeySizeReason => "";
 
+    /// <summary>
+    /// Refuses, before any key is generated, a combination the provider would refuse at import: an algorithm whose name
+    /// states another wrapping key size, the provider's own rules, and a target too large for a direct RSA wrap under
+    /// this wrapping key. Each refusal is a usage error that states the rule.
+    /// </summary>
+    public void CheckCombination(KeyType type, WrapAlgorithm algorithm, WrappingPublicKey wrappingKey, string? azureKek)
+    {
+        if (algorithm.WrappingKeyBits is { } stated && stated != wrappingKey.Bits)
+        {
+            throw UsageErrors.AlgorithmSizeMismatch(algorithm.Name, stated, wrappingKey.Bits);
+        }
+        if (Rule(type, algorithm, azureKek) is { } rule) throw UsageErrors.ProviderRule(Name, rule);
+        // .NET has no SHA-224 (neither HMAC nor OAEP), so these registry entries are refused by name until it has.
+        if (algorithm.Padding.Oaep == OaepHash.Sha224) throw RuntimeErrors.Sha224NotAvailable(algorithm.Name);
+        if (type.HmacHash?.Name == "SHA224") throw RuntimeErrors.Sha224NotAvailable($"a {type.Name} key (its check value)");
+        if (algorithm.Construction == WrapConstruction.DirectRsa)
+        {
+            var limit = algorithm.Padding.MaxMessageBytes(wrappingKey.ModulusBytes);
+            if (type.MaxPlaintextBytes > limit)
+            {
+                throw UsageErrors.TooLargeForDirectWrap(Name, type.Name, type.MaxPlaintextBytes, algorithm.Name, wrappingKey.Bits,
+                                                        limit, DirectWrapAlternative);
+            }
+        }
+    }
+
+    /// <summary>The provider's own rule that this combination breaks, stated as the provider states it; null when none.</summary>
+    protected virtual string? Rule(KeyType type, WrapAlgorithm algorithm, string? azureKek) => null;
+
+    /// <summary>What to choose instead when a target does not fit a direct RSA wrap.</summary>
+    protected virtual string DirectWrapAlternative => "an algorithm that wraps with an ephemeral AES key";
+
     /// <summary>Advice printed on stderr before the export runs; never fatal.</summary>
     public virtual IEnumerable<string> Warnings(WrapAlgorithm algorithm) => [];
 

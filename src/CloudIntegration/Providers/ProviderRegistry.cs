@@ -16,6 +16,8 @@ public sealed class ProviderRegistry
         new GoogleCloudKms(singleAlgorithm: flavor == ProgramFlavor.Cssadmin),
         new MicrosoftAzure(),
         new Salesforce(),
+        new OracleCloud(),
+        new HashiCorpVault(),
     ]);
 
     public Provider Parse(string name) =>

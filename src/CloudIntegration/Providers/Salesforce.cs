@@ -12,7 +12,8 @@ public sealed class Salesforce : Provider
     public override string Name => "salesforce";
     public override string Summary => "Salesforce Shield Platform Encryption tenant secret (BYOK)";
     public override IReadOnlyList<KeyType> KeyTypes { get; } = [KeyType.Aes256];
-    public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms => DirectAlgorithms;
+    /// <summary>Salesforce recommends OAEP with SHA-512 now and still accepts SHA-1; the guide's other names stay accepted.</summary>
+    public override IReadOnlyList<WrapAlgorithm> WrapAlgorithms { get; } = [WrapAlgorithm.RsaesOaepSha512, .. DirectAlgorithms];
 
     public override IReadOnlyList<ProviderFile> Files { get; } =
     [
@@ -29,9 +30,10 @@ public sealed class Salesforce : Provider
 
     public override IEnumerable<string> Warnings(WrapAlgorithm algorithm)
     {
-        if (algorithm.Padding != RsaPadding.OaepSha1)
+        if (algorithm.Padding != RsaPadding.OaepSha512 && algorithm.Padding != RsaPadding.OaepSha1)
         {
-            yield return $"Salesforce requires RSAES_OAEP_SHA_1 for tenant secrets at the time of writing; {algorithm.Name} may be refused";
+            yield return $"Salesforce documents RSAES_OAEP_SHA_512 (recommended) and RSAES_OAEP_SHA_1 for tenant secrets; " +
+                         $"{algorithm.Name} may be refused";
         }
     }
 }

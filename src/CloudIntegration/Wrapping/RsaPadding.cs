@@ -27,7 +27,12 @@ public sealed class OaepHash
     public ulong Pkcs11Mgf { get; }
 
     public static readonly OaepHash Sha1 = new("SHA-1", "sha1", HashAlgorithmName.SHA1, 20, pkcs11Mechanism: 0x220, pkcs11Mgf: 0x1);
+    public static readonly OaepHash Sha224 = new("SHA-224", "sha224", new HashAlgorithmName("SHA224"), 28, pkcs11Mechanism: 0x255, pkcs11Mgf: 0x5);
     public static readonly OaepHash Sha256 = new("SHA-256", "sha256", HashAlgorithmName.SHA256, 32, pkcs11Mechanism: 0x250, pkcs11Mgf: 0x2);
+    public static readonly OaepHash Sha384 = new("SHA-384", "sha384", HashAlgorithmName.SHA384, 48, pkcs11Mechanism: 0x260, pkcs11Mgf: 0x3);
+    public static readonly OaepHash Sha512 = new("SHA-512", "sha512", HashAlgorithmName.SHA512, 64, pkcs11Mechanism: 0x270, pkcs11Mgf: 0x4);
+
+    public static IReadOnlyList<OaepHash> All { get; } = [Sha1, Sha224, Sha256, Sha384, Sha512];
 
     public override string ToString() => Name;
 }
@@ -60,10 +65,13 @@ public sealed class RsaPadding
     public int MaxMessageBytes(int modulusBytes) => modulusBytes - OverheadBytes;
 
     public static readonly RsaPadding OaepSha1 = OaepWith(OaepHash.Sha1);
+    public static readonly RsaPadding OaepSha224 = OaepWith(OaepHash.Sha224);
     public static readonly RsaPadding OaepSha256 = OaepWith(OaepHash.Sha256);
+    public static readonly RsaPadding OaepSha384 = OaepWith(OaepHash.Sha384);
+    public static readonly RsaPadding OaepSha512 = OaepWith(OaepHash.Sha512);
     public static readonly RsaPadding Pkcs1V15 = new("RSA PKCS#1 v1.5", RSAEncryptionPadding.Pkcs1, null, 11);
 
-    public static IReadOnlyList<RsaPadding> All { get; } = [OaepSha256, OaepSha1, Pkcs1V15];
+    public static IReadOnlyList<RsaPadding> All { get; } = [OaepSha256, OaepSha1, Pkcs1V15, OaepSha224, OaepSha384, OaepSha512];
 
     static RsaPadding OaepWith(OaepHash hash) =>
         new($"RSA-OAEP with {hash.Name} and MGF1-{hash.Name}", RSAEncryptionPadding.CreateOaep(hash.DotNet), hash, 2 * hash.Bytes + 2);

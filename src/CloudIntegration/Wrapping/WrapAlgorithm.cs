@@ -20,16 +20,20 @@ public enum WrapConstruction
 /// </summary>
 public sealed class WrapAlgorithm
 {
-    WrapAlgorithm(string name, WrapConstruction construction, RsaPadding padding)
+    WrapAlgorithm(string name, WrapConstruction construction, RsaPadding padding, int? wrappingKeyBits = null)
     {
         Name = name;
         Construction = construction;
         Padding = padding;
+        WrappingKeyBits = wrappingKeyBits;
     }
 
     public string Name { get; }
     public WrapConstruction Construction { get; }
     public RsaPadding Padding { get; }
+
+    /// <summary>The wrapping key size the name itself states (Google's import methods, e.g. RSA_OAEP_3072_SHA256).</summary>
+    public int? WrappingKeyBits { get; }
 
     public static readonly WrapAlgorithm RsaesOaepSha256 = new("RSAES_OAEP_SHA_256", WrapConstruction.DirectRsa, RsaPadding.OaepSha256);
     public static readonly WrapAlgorithm RsaesOaepSha1 = new("RSAES_OAEP_SHA_1", WrapConstruction.DirectRsa, RsaPadding.OaepSha1);
@@ -39,8 +43,38 @@ public sealed class WrapAlgorithm
     public static readonly WrapAlgorithm RsaAesOaepSha256 = new("RSAES_OAEP_SHA_256", WrapConstruction.RsaAesKeyWrap, RsaPadding.OaepSha256);
     public static readonly WrapAlgorithm RsaAesOaepSha1 = new("RSAES_OAEP_SHA_1", WrapConstruction.RsaAesKeyWrap, RsaPadding.OaepSha1);
 
+    /// <summary>Salesforce's recommended tenant-secret padding: RSA-OAEP with SHA-512 and MGF1-SHA-512.</summary>
+    public static readonly WrapAlgorithm RsaesOaepSha512 = new("RSAES_OAEP_SHA_512", WrapConstruction.DirectRsa, RsaPadding.OaepSha512);
+
+    // AWS KMS (SHA-1, SHA-256) and HashiCorp Vault transit (every hash): RSA-OAEP of an ephemeral AES-256 key, then RFC 5649.
+    public static readonly WrapAlgorithm RsaAesKeyWrapSha1 = RsaAes("RSA_AES_KEY_WRAP_SHA_1", RsaPadding.OaepSha1);
+    public static readonly WrapAlgorithm RsaAesKeyWrapSha224 = RsaAes("RSA_AES_KEY_WRAP_SHA_224", RsaPadding.OaepSha224);
+    public static readonly WrapAlgorithm RsaAesKeyWrapSha256 = RsaAes("RSA_AES_KEY_WRAP_SHA_256", RsaPadding.OaepSha256);
+    public static readonly WrapAlgorithm RsaAesKeyWrapSha384 = RsaAes("RSA_AES_KEY_WRAP_SHA_384", RsaPadding.OaepSha384);
+    public static readonly WrapAlgorithm RsaAesKeyWrapSha512 = RsaAes("RSA_AES_KEY_WRAP_SHA_512", RsaPadding.OaepSha512);
+
+    // Google Cloud KMS import methods, as `gcloud kms import-jobs describe` names them: the size is part of the name.
+    public static readonly WrapAlgorithm GoogleOaep3072Sha1Aes256 = RsaAes("RSA_OAEP_3072_SHA1_AES_256", RsaPadding.OaepSha1, 3072);
+    public static readonly WrapAlgorithm GoogleOaep4096Sha1Aes256 = RsaAes("RSA_OAEP_4096_SHA1_AES_256", RsaPadding.OaepSha1, 4096);
+    public static readonly WrapAlgorithm GoogleOaep3072Sha256Aes256 = RsaAes("RSA_OAEP_3072_SHA256_AES_256", RsaPadding.OaepSha256, 3072);
+    public static readonly WrapAlgorithm GoogleOaep4096Sha256Aes256 = RsaAes("RSA_OAEP_4096_SHA256_AES_256", RsaPadding.OaepSha256, 4096);
+    public static readonly WrapAlgorithm GoogleOaep3072Sha256 = new("RSA_OAEP_3072_SHA256", WrapConstruction.DirectRsa, RsaPadding.OaepSha256, 3072);
+    public static readonly WrapAlgorithm GoogleOaep4096Sha256 = new("RSA_OAEP_4096_SHA256", WrapConstruction.DirectRsa, RsaPadding.OaepSha256, 4096);
+
+    // Oracle Cloud Infrastructure Vault (WrappedImportKey.wrappingAlgorithm).
+    public static readonly WrapAlgorithm OciRsaOaepAesSha256 = RsaAes("RSA_OAEP_AES_SHA256", RsaPadding.OaepSha256);
+    public static readonly WrapAlgorithm OciRsaOaepSha256 = new("RSA_OAEP_SHA256", WrapConstruction.DirectRsa, RsaPadding.OaepSha256);
+
+    static WrapAlgorithm RsaAes(string name, RsaPadding padding, int? wrappingKeyBits = null) =>
+        new(name, WrapConstruction.RsaAesKeyWrap, padding, wrappingKeyBits);
+
     public static IReadOnlyList<WrapAlgorithm> All { get; } =
-        [RsaesOaepSha256, RsaesOaepSha1, RsaesPkcs1V15, RsaAesOaepSha256, RsaAesOaepSha1];
+    [
+        RsaesOaepSha256, RsaesOaepSha1, RsaesPkcs1V15, RsaAesOaepSha256, RsaAesOaepSha1, RsaesOaepSha512,
+        RsaAesKeyWrapSha256, RsaAesKeyWrapSha1, RsaAesKeyWrapSha224, RsaAesKeyWrapSha384, RsaAesKeyWrapSha512,
+        GoogleOaep3072Sha1Aes256, GoogleOaep4096Sha1Aes256, GoogleOaep3072Sha256Aes256, GoogleOaep4096Sha256Aes256,
+        GoogleOaep3072Sha256, GoogleOaep4096Sha256, OciRsaOaepAesSha256, OciRsaOaepSha256,
+    ];
 
     /// <summary>The names any provider accepts, each once, in the order the guide lists them.</summary>
     public static IEnumerable<string> Names => All.Select(a => a.Name).Distinct();

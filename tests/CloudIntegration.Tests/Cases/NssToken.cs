@@ -21,9 +21,9 @@ public sealed class NssToken : KeyStoreUnderTest
         return tool;
     }
 
-    public override string? ExpectedError(ExportCase c) => c.KeyType == "EC-SECP256K1"
+    public override string? ExpectedError(ExportCase c) => base.ExpectedError(c) ?? (c.KeyType == "EC-SECP256K1"
         ? $"token '{Label}' does not support curve secp256k1 (C_GenerateKeyPair failed: CKR_DOMAIN_PARAMS_INVALID); nothing was generated"
-        : null;
+        : TokenRefusal(c));
 
     public override IEnumerable<string> StorageDirectories(Tool tool) =>
         [tool.WorldDirectory, tool.Environment["XDG_RUNTIME_DIR"]];

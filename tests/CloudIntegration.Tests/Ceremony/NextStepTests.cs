@@ -21,7 +21,8 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         public void Dispose() => Scratch.Dispose();
     }
 
-    public static TheoryData<ExportCase> Cases() => [.. ExportCases.All];
+    /// <summary>Every case the embedded world exports (the SHA-224 ones are refused everywhere, see KeyStoreUnderTest).</summary>
+    public static TheoryData<ExportCase> Cases() => [.. ExportCases.All.Where(c => new SoftwareWorldModule().ExpectedError(c) is null)];
 
     static readonly string[] TopLevel =
         ["key", "provider", "wrapAlgorithm", "wrapping", "construction", "wrappingKey", "keyStore", "module", "outputDirectory", "files", "warnings", "nextSteps", "audit"];
@@ -45,9 +46,10 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         Assert.Equal(world.Made.Add(name), key.GetProperty("generated").GetBoolean());
         // The key's identity, computed by openssl from the key the provider would import (unwrapped from the export).
         var plaintext = ProviderOracle.Import(c, tool.WorkingDirectory, name, pair);
-        if (c.KeyType == "AES-256")
+        if (c.KeyType.StartsWith("AES-") || c.KeyType.StartsWith("HMAC-"))
         {
-            Assert.Equal(Convert.ToHexStringLower(OpenSsl.AesCheckValue(plaintext)), key.GetProperty("checkValue").GetString());
+            var kcv = c.KeyType.StartsWith("AES-") ? OpenSsl.AesCheckValue(plaintext) : OpenSsl.HmacCheckValue(c.KeyType, plaintext);
+            Assert.Equal(Convert.ToHexStringLower(kcv), key.GetProperty("checkValue").GetString());
             Assert.Equal(JsonValueKind.Null, key.GetProperty("fingerprint").ValueKind);
         }
         else
@@ -131,7 +133,7 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         File.WriteAllBytes(Path.Combine(download, "ImportToken.bin"), [1, 2, 3]);
         Directory.CreateDirectory(Path.Combine(tool.WorkingDirectory, "for aws"));
         var json = tool.Run("aws", "k1", Path.Combine(download, "WrappingPublicKey.bin"), "RSAES_OAEP_SHA_256", "--output-dir", "for aws", "--json").Ok().Json();
-        var command = json.GetProperty("nextSteps").GetProperty("commands")[0].GetString()!;
+        var command = json.GetProperty("nextSteps").GetProperty("commands")[2].GetString()!;   // after create-key and get-parameters-for-import
         Assert.Contains("--encrypted-key-material 'fileb://for aws/k1-wrapped' ", command);
         Assert.Contains($"--import-token fileb://{download}/ImportToken.bin ", command);
         Assert.True(File.Exists(Path.Combine(tool.WorkingDirectory, "for aws", "k1-wrapped")));

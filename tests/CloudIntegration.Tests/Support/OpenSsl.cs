@@ -52,8 +52,8 @@ public static class OpenSsl
     /// <summary>The -pkeyopt arguments for a padding: OAEP with the same hash for MGF1, or PKCS#1 v1.5.</summary>
     public static string[] PaddingOptions(string padding) => padding switch
     {
-        "sha1" => ["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha1", "-pkeyopt", "rsa_mgf1_md:sha1"],
-        "sha256" => ["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256"],
+        "sha1" or "sha224" or "sha256" or "sha384" or "sha512" =>
+            ["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", $"rsa_oaep_md:{padding}", "-pkeyopt", $"rsa_mgf1_md:{padding}"],
         "pkcs1" => ["-pkeyopt", "rsa_padding_mode:pkcs1"],
         _ => throw new ArgumentException(padding),
     };
@@ -80,7 +80,14 @@ public static class OpenSsl
     public static string Sha256Base64(byte[] data) =>
         Encoding.ASCII.GetString(Ok(["base64", "-A"], Ok(["dgst", "-sha256", "-binary"], data))).Trim();
 
-    /// <summary>The AES key check value as openssl computes it: AES-256-ECB of a zero block, first 3 bytes.</summary>
+    /// <summary>The AES key check value as openssl computes it: AES-ECB (of the key's size) of a zero block, first 3 bytes.</summary>
     public static byte[] AesCheckValue(byte[] key) =>
-        Ok(["enc", "-aes-256-ecb", "-nopad", "-K", Convert.ToHexString(key)], new byte[16])[..3];
+        Ok(["enc", $"-aes-{key.Length * 8}-ecb", "-nopad", "-K", Convert.ToHexString(key)], new byte[16])[..3];
+
+    /// <summary>
+    /// The HMAC key check value the README defines, as openssl computes it: HMAC with the key's own hash over 16 zero
+    /// bytes, first 3 bytes. The key is a test key, so hexkey on openssl's command line is fine here.
+    /// </summary>
+    public static byte[] HmacCheckValue(string keyType, byte[] key) =>
+        Ok(["dgst", "-" + keyType["HMAC-".Length..].ToLowerInvariant(), "-mac", "HMAC", "-macopt", "hexkey:" + Convert.ToHexString(key), "-binary"], new byte[16])[..3];
 }

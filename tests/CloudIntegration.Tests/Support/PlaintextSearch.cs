@@ -8,15 +8,29 @@ namespace CloudIntegration.Tests.Support;
 public static class PlaintextSearch
 {
     /// <summary>
-    /// The secret inside the plaintext: the whole of an AES key; 32 bytes of an RSA key's private exponent; an EC key's
-    /// private scalar. (A PKCS#8 blob also holds public values, which may rightly be stored in the clear.)
+    /// The secret inside the plaintext: the whole of an AES or HMAC key; 32 bytes of an RSA key's private exponent; an
+    /// EC key's private scalar; an Ed25519 key's seed. (A PKCS#8 blob also holds public values, which may rightly be
+    /// stored in the clear.)
     /// </summary>
     public static byte[] SecretPart(byte[] plaintext)
     {
         if (plaintext.Length <= 32 || plaintext[0] != 0x30) return plaintext;
+        try
+        {
+            return PrivateKeyInfoSecret(plaintext);
+        }
+        catch (AsnContentException)
+        {
+            return plaintext;   // a raw HMAC key that happens to start with 0x30
+        }
+    }
+
+    static byte[] PrivateKeyInfoSecret(byte[] plaintext)
+    {
         var info = new AsnReader(plaintext, AsnEncodingRules.BER).ReadSequence();
         info.ReadInteger();
         var algorithm = info.ReadSequence().ReadObjectIdentifier();
+        if (algorithm == "1.3.101.112") return new AsnReader(info.ReadOctetString(), AsnEncodingRules.DER).ReadOctetString();   // RFC 8410
         var inner = new AsnReader(info.ReadOctetString(), AsnEncodingRules.DER).ReadSequence();
         inner.ReadInteger();
         if (algorithm == "1.2.840.113549.1.1.1")

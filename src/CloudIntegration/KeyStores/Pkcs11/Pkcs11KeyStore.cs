@@ -287,8 +287,10 @@ public sealed class Pkcs11KeyStore : IKeyStore
                 var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.EC_KEY_PAIR_GEN), publicTemplate, privateTemplate);
                 return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
             }
+            case KeyFamily.Hmac or KeyFamily.Ed25519:
+                throw RuntimeErrors.TokenKeyTypeNotSupported(type.Name, Where);
             default:
-                throw new ArgumentOutOfRangeException(nameof(type), type.Name, "unknown key family");
+                throw new ArgumentOutOfRangeException(nameof(type), type.Family, "unknown key family");
         }
     }
 

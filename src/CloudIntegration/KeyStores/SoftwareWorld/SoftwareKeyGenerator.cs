@@ -4,8 +4,9 @@ using CloudIntegration.Keys;
 namespace CloudIntegration.KeyStores.SoftwareWorld;
 
 /// <summary>
-/// Generates key material with the OS CSPRNG (AES) or OpenSSL key generation (RSA, EC). The material is the form the
-/// providers import: raw bytes for AES, DER PKCS#8 PrivateKeyInfo for RSA and EC (named curve, public key included).
+/// Generates key material with the OS CSPRNG (AES, HMAC, the Ed25519 seed) or OpenSSL key generation (RSA, EC). The
+/// material is the form the providers import: raw bytes for AES and HMAC, DER PKCS#8 PrivateKeyInfo for RSA, EC (named
+/// curve, public key included) and Ed25519 (RFC 8410).
 /// </summary>
 static class SoftwareKeyGenerator
 {
@@ -16,11 +17,17 @@ static class SoftwareKeyGenerator
         checkValue = null;
         switch (type.Family)
         {
-            case KeyFamily.Aes:
+            case KeyFamily.Aes or KeyFamily.Hmac:
             {
-                var key = GC.AllocateArray<byte>(type.Bits / 8, pinned: true);
+                var key = GC.AllocateArray<byte>(type.SecretBytes, pinned: true);
                 RandomNumberGenerator.Fill(key);
-                checkValue = CheckValue(key);
+                checkValue = KeyCheckValue.Of(type, key);
+                return key;
+            }
+            case KeyFamily.Ed25519:
+            {
+                var key = Ed25519Keys.Generate(out var spki);
+                publicKey = spki;
                 return key;
             }
             case KeyFamily.Rsa:
@@ -38,16 +45,6 @@ static class SoftwareKeyGenerator
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type.Name, "unknown key family");
         }
-    }
-
-    /// <summary>The standard AES key check value: the first 3 bytes of AES-ECB(key, 16 zero bytes).</summary>
-    public static byte[] CheckValue(ReadOnlySpan<byte> aesKey)
-    {
-        using var aes = Aes.Create();
-        aes.SetKey(aesKey);
-        Span<byte> block = stackalloc byte[16];
-        block.Clear();
-        return aes.EncryptEcb(block, PaddingMode.None)[..3];
     }
 
     static byte[] Pinned(byte[] unpinned)

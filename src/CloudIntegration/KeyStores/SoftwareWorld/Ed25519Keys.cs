@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace CloudIntegration.KeyStores.SoftwareWorld;
+
+/// <summary>
+/// Ed25519 private keys in the form Google Cloud KMS and Vault import: PKCS#8 (RFC 8410), which is a fixed prefix and
+/// the 32-byte seed. .NET has no Ed25519, so the one step that needs curve arithmetic (the public key, for the
+/// fingerprint and <c>keys show</c>) is asked of OpenSSL's libcrypto, which .NET itself already loads for all its
+/// cryptography on Linux. The seed comes from the OS CSPRNG like every other key.
+/// </summary>
+static class Ed25519Keys
+{
+    public const int SeedBytes = 32;
+
+    /// <summary>PrivateKeyInfo { version 0, AlgorithmIdentifier { id-Ed25519 }, OCTET STRING { OCTET STRING seed } }.</summary>
+    static ReadOnlySpan<byte> Pkcs8Prefix => [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+
+    /// <summary>SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 }, BIT STRING public key }.</summary>
+    static ReadOnlySpan<byte> SpkiPrefix => [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+
+    public static int Pkcs8Length => Pkcs8Prefix.Length + SeedBytes;
+
+    /// <summary>A new key: pinned PKCS#8 (the caller zeroes it) and its SubjectPublicKeyInfo.</summary>
+    public static byte[] Generate(out byte[] subjectPublicKeyInfo)
+    {
+        var pkcs8 = GC.AllocateArray<byte>(Pkcs8Length, pinned: true);
+        Pkcs8Prefix.CopyTo(pkcs8);
+        RandomNumberGenerator.Fill(pkcs8.AsSpan(Pkcs8Prefix.Length));
+        try
+        {
+            subjectPublicKeyInfo = PublicKeyOf(pkcs8);
+            return pkcs8;
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+            throw;
+        }
+    }
+
+    /// <summary>The SubjectPublicKeyInfo of a PKCS#8 Ed25519 key, computed by libcrypto.</summary>
+    public static byte[] PublicKeyOf(ReadOnlySpan<byte> pkcs8)
+    {
+        if (pkcs8.Length != Pkcs8Length || !pkcs8.StartsWith(Pkcs8Prefix))
+        {
+            throw new CryptographicException("not an RFC 8410 Ed25519 private key");
+        }
+        var seed = GC.AllocateArray<byte>(SeedBytes, pinned: true);
+        var pkey = IntPtr.Zero;
+        try
+        {
+            pkcs8[Pkcs8Prefix.Length..].CopyTo(seed);
+            pkey = LibCrypto.NewRawPrivateKey(LibCrypto.Ed25519, IntPtr.Zero, seed, (nuint)seed.Length);
+            if (pkey == IntPtr.Zero) throw new CryptographicException("OpenSSL refused the Ed25519 key (EVP_PKEY_new_raw_private_key)");
+            var spki = new byte[SpkiPrefix.Length + 32];
+            var raw = new byte[32];
+            nuint length = (nuint)raw.Length;
+            if (LibCrypto.GetRawPublicKey(pkey, raw, ref length) != 1 || length != 32)
+            {
+                throw new CryptographicException("OpenSSL could not compute the Ed25519 public key (EVP_PKEY_get_raw_public_key)");
+            }
+            SpkiPrefix.CopyTo(spki);
+            raw.CopyTo(spki, SpkiPrefix.Length);
+            return spki;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new PlatformNotSupportedException("Ed25519 keys need OpenSSL 3's libcrypto (libcrypto.so.3), which was not found", e);
+        }
+        finally
+        {
+            if (pkey != IntPtr.Zero) LibCrypto.Free(pkey);
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>The three libcrypto calls this needs, nothing else. EVP_PKEY_ED25519 is NID_ED25519 (1087).</summary>
+    static class LibCrypto
+    {
+        const string Library = "libcrypto.so.3";
+        public const int Ed25519 = 1087;
+
+        [DllImport(Library, EntryPoint = "EVP_PKEY_new_raw_private_key")]
+        public static extern IntPtr NewRawPrivateKey(int type, IntPtr engine, byte[] key, nuint length);
+
+        [DllImport(Library, EntryPoint = "EVP_PKEY_get_raw_public_key")]
+        public static extern int GetRawPublicKey(IntPtr pkey, byte[] publicKey, ref nuint length);
+
+        [DllImport(Library, EntryPoint = "EVP_PKEY_free")]
+        public static extern void Free(IntPtr pkey);
+    }
+}

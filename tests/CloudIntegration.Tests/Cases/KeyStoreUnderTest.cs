@@ -32,6 +32,9 @@ public abstract class KeyStoreUnderTest
     /// <summary>Directories that must never contain key plaintext, besides the output directory.</summary>
     public virtual IEnumerable<string> StorageDirectories(Tool tool) => [tool.WorldDirectory];
 
+    /// <summary>Whether the store knows an AES key's check value (NSS keeps no CKA_CHECK_VALUE and cannot compute one).</summary>
+    public virtual bool KnowsAesCheckValue => true;
+
     public override string ToString() => Name;
 
     /// <summary>Every store the suite runs against. A store whose software is not installed fails, saying what to install.</summary>

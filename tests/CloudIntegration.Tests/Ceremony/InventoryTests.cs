@@ -13,8 +13,9 @@ public sealed partial class InventoryTests
 {
     public static TheoryData<KeyStoreUnderTest> Stores() => [.. KeyStoreUnderTest.All];
 
-    /// <summary>One case of the table for each key type, each run with a key of its own.</summary>
-    static IEnumerable<ExportCase> OnePerKeyType => ExportCases.All.GroupBy(c => c.KeyType).Select(g => g.First());
+    /// <summary>For each key type, the first case of the table the store can export, each run with a key of its own.</summary>
+    static IEnumerable<ExportCase> OnePerKeyType(KeyStoreUnderTest store) =>
+        ExportCases.All.Where(c => store.ExpectedError(c) is null).GroupBy(c => c.KeyType).Select(g => g.First());
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -23,14 +24,15 @@ public sealed partial class InventoryTests
         using var scratch = new Scratch();
         var tool = store.Prepare(scratch);
         var made = new Dictionary<string, (ExportCase Case, byte[] Plaintext)>();
-        foreach (var c in OnePerKeyType.Where(c => store.ExpectedError(c) is null))
+        foreach (var c in OnePerKeyType(store))
         {
             var name = "inv-" + c.KeyType.ToLowerInvariant();
             var pair = ProviderKeyPair.Get(c.WrappingBits);
             tool.Run(c.Arguments(name, pair.WrapKeyFile(c.Form))).Ok();
             made[name] = (c, ProviderOracle.Import(c, tool.WorkingDirectory, name, pair));
         }
-        Assert.True(made.Count >= 2, "the store made too few key types to test");
+        // SoftHSM 2.6.1 exports AES keys only (its PAD is not RFC 5649 for private keys); the others make several types.
+        Assert.True(made.Count >= 1, "the store made no key to test");
 
         var list = tool.Keys("list", "--json").Ok().Json();
         var listed = list.GetProperty("keys").EnumerateArray().ToDictionary(k => k.GetProperty("name").GetString()!);
@@ -51,9 +53,16 @@ public sealed partial class InventoryTests
             var text = tool.Keys("show", name).Ok().Stdout;
             var json = tool.Keys("show", name, "--json").Ok().Json();
             Assert.Contains("exports:    1, the last on ", text);
-            if (c.KeyType == "AES-256")
+            if (c.KeyType.StartsWith("AES-", StringComparison.Ordinal) && !store.KnowsAesCheckValue)
             {
-                var kcv = Convert.ToHexStringLower(OpenSsl.AesCheckValue(plaintext));
+                Assert.Contains("no public fingerprint or check value is known", text);
+                Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("checkValue").ValueKind);
+            }
+            else if (c.KeyType.StartsWith("AES-", StringComparison.Ordinal) || c.KeyType.StartsWith("HMAC-", StringComparison.Ordinal))
+            {
+                var kcv = Convert.ToHexStringLower(c.KeyType.StartsWith("AES-", StringComparison.Ordinal)
+                    ? OpenSsl.AesCheckValue(plaintext)
+                    : OpenSsl.HmacCheckValue(c.KeyType, plaintext));
                 Assert.Contains($"key check value: {kcv} ", text);
                 Assert.Equal(kcv, json.GetProperty("checkValue").GetString());
                 Assert.Contains("kcv " + kcv, tableLine);

@@ -144,6 +144,10 @@ public static class RuntimeErrors
         Runtime($"{what} needs SHA-224, which .NET's cryptography does not offer, so this version refuses it before " +
                 "generating anything; choose the SHA-256 variant (RSA_AES_KEY_WRAP_SHA_256, HMAC-SHA256)");
 
+    public static RuntimeError TokenCannotWrapPrivateKeyDirectly(string keyType, string algorithm, string where) =>
+        Runtime($"{where} cannot wrap a {keyType} private key with {algorithm}: a PKCS#11 token wraps private keys only under " +
+                "a symmetric key; choose the provider's RSA-AES algorithm (e.g. RSA_AES_KEY_WRAP_SHA_1 at aws); nothing was generated");
+
     public static RuntimeError TokenKeyTypeNotSupported(string keyType, string where) =>
         Runtime($"{keyType} keys are not generated in PKCS#11 tokens by this version ({where}); generate them in the embedded " +
                 "world (no --pkcs11-library), which exports them to every provider that imports them");

@@ -23,7 +23,7 @@ public sealed class CeremonyCheckTests : IDisposable
         CeremonyFileBuilder.Write(file,
             new Export("no-such-cloud", "k1", pair.PublicDer, pin),                                              // 1 provider
             new Export("aws", "bad name!", pair.PublicDer, pin) { WrapAlg = "RSAES_OAEP_SHA_256" },               // 2 key name
-            new Export("aws", "k3", pair.PublicDer, pin) { KeyType = "RSA-2048", WrapAlg = "RSAES_OAEP_SHA_256" },  // 3 type
+            new Export("aws", "k3", pair.PublicDer, pin) { KeyType = "EC-ED25519", WrapAlg = "RSAES_OAEP_SHA_256" },  // 3 type
             new Export("aws", "k4", pair.PublicDer, pin),                                                         // 4 no wrapAlg
             new Export("microsoft-azure", "k5", pair.PublicDer, pin) { KeyType = "EC-NISTP256" },                 // 5 no kid
             new Export("aws", "k6", _scratch.PathOf("missing.der"), pin) { WrapAlg = "RSAES_OAEP_SHA_256" },      // 6 no wrapping key
@@ -47,7 +47,7 @@ public sealed class CeremonyCheckTests : IDisposable
         [
             "export 1 (line 3, key 'k1'): unknown provider 'no-such-cloud'",
             "export 2 (", "invalid keyName",
-            "export 3 (", "key type RSA-2048 is not supported by aws",
+            "export 3 (", "key type EC-ED25519 is not supported by aws",
             "export 4 (", "aws needs a wrapping algorithm",
             "export 5 (", "needs -a/--azure-kek",
             "export 6 (", "missing.der",

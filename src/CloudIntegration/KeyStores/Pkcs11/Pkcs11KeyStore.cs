@@ -90,6 +90,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
             var store = new Pkcs11KeyStore(module, opened, token, library, options);
             if (options.Rehearsal is { } rehearsal)
             {
+                RefuseDirectWrapOfPrivateKey(rehearsal.Target, rehearsal.Request, store.Where);
                 Pkcs11Errors.Translate(store.Where, () => store._wrapping.Prove(rehearsal, store.Where), store.Alternatives(rehearsal.Request));
             }
             return store;
@@ -294,7 +295,23 @@ public sealed class Pkcs11KeyStore : IKeyStore
         }
     }
 
-    WrappedKey WrapCore(KeyRecord key, WrapRequest request) => _wrapping.Wrap(Locate(key).Handle, key.Type, request, Where);
+    WrappedKey WrapCore(KeyRecord key, WrapRequest request)
+    {
+        RefuseDirectWrapOfPrivateKey(key.Type, request, Where);
+        return _wrapping.Wrap(Locate(key).Handle, key.Type, request, Where);
+    }
+
+    /// <summary>
+    /// A token wraps a private key only under a symmetric key (C_WrapKey with CKM_RSA_PKCS_OAEP on a private key is
+    /// CKR_KEY_NOT_WRAPPABLE), so a direct RSA algorithm for an RSA or EC target is refused by name before generating.
+    /// </summary>
+    static void RefuseDirectWrapOfPrivateKey(KeyType target, WrapRequest request, string where)
+    {
+        if (request.Construction == WrapConstruction.DirectRsa && target.IsAsymmetric)
+        {
+            throw RuntimeErrors.TokenCannotWrapPrivateKeyDirectly(target.Name, request.Algorithm.Name, where);
+        }
+    }
 
     /// <summary>The key object the record describes, checked to be the same key (same CKA_ID and label).</summary>
     TokenObject Locate(KeyRecord key)

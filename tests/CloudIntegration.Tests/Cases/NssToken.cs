@@ -23,7 +23,7 @@ public sealed class NssToken : KeyStoreUnderTest
         return tool;
     }
 
-    public override string? ExpectedError(ExportCase c) => base.ExpectedError(c) ?? (c.KeyType == "EC-SECP256K1"
+    public override string? ExpectedError(ExportCase c) => base.ExpectedError(c) ?? DirectPrivateKeyRefusal(c) ?? (c.KeyType == "EC-SECP256K1"
         ? $"token '{Label}' does not support curve secp256k1 (C_GenerateKeyPair failed: CKR_DOMAIN_PARAMS_INVALID); nothing was generated"
         : TokenRefusal(c));
 

@@ -63,7 +63,7 @@ static class TokenKeys
         {
             case CKK.AES when key.Class == CKO.SECRET_KEY:
                 var length = session.GetUlong(key.Handle, CKA.VALUE_LEN);
-                type = length == 32 ? KeyType.Aes256 : throw Unsupported(name, token, $"an AES key of {length} bytes");
+                type = length switch { 16 => KeyType.Aes128, 24 => KeyType.Aes192, 32 => KeyType.Aes256, _ => throw Unsupported(name, token, $"an AES key of {length} bytes") };
                 checkValue = session.GetAttribute(key.Handle, CKA.CHECK_VALUE) is { Length: >= 3 } kcv ? kcv[..3] : null;
                 break;
             case CKK.RSA when key.Class == CKO.PRIVATE_KEY:

@@ -117,9 +117,14 @@ public sealed class EmbeddedWorldTests
         Assert.Equal(2, mismatch.ExitCode);
         Assert.Contains("key 'shared' already exists as AES-256, but -k RSA-2048 was given", mismatch.Stderr);
 
-        var wrongProvider = tool.Run(["microsoft-azure", "shared", ProviderKeyPair.Get(2048).PublicPem, "-a", ExportCase.AzureKek]);
+        var wrongProvider = tool.Run(["salesforce", "shared", ProviderKeyPair.Get(4096).CertificatePem, "RSAES_OAEP_SHA_1", "-k", "AES-128"]);
         Assert.Equal(2, wrongProvider.ExitCode);
-        Assert.Contains("key 'shared' is AES-256, which microsoft-azure does not import", wrongProvider.Stderr);
+        Assert.Contains("key type AES-128 is not supported by salesforce", wrongProvider.Stderr);
+
+        // Azure imports an AES key only into a Managed HSM: the stored key fits the provider, not this vault.
+        var vault = tool.Run(["microsoft-azure", "shared", ProviderKeyPair.Get(2048).PublicPem, "-a", ExportCase.AzureKek]);
+        Assert.Equal(2, vault.ExitCode);
+        Assert.Contains("Key Vault imports AES keys (AES-256) only into a Managed HSM", vault.Stderr);
     }
 
     [Fact]

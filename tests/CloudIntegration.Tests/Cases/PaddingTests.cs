@@ -20,6 +20,8 @@ public sealed class PaddingTests
     public void The_largest_message_a_padding_claims_to_carry_decrypts_with_openssl(int index)
     {
         var padding = RsaPadding.All[index];
+        // .NET has no SHA-224 (the tool refuses SHA-224 by name before generating; see Sha224NotAvailable).
+        if (padding == RsaPadding.OaepSha224) return;
         var pair = ProviderKeyPair.Get(2048);
         using var rsa = RSA.Create();
         rsa.ImportFromPem(File.ReadAllText(pair.PublicPem));

@@ -1,3 +1,4 @@
+using CloudIntegration.Audit;
 using CloudIntegration.Tests.Cases;
 using CloudIntegration.Tests.Support;
 using Xunit;
@@ -54,7 +55,7 @@ public sealed class AuditRecoveryTests
     [InlineData("a line whose MAC was changed", "line 3 of audit.log is not covered by the sealed head and carries no valid MAC")]
     [InlineData("a line that does not continue the chain", "line 3 of audit.log is not covered by the sealed head and does not continue it")]
     [InlineData("an incomplete line", "line 4 of audit.log is incomplete")]
-    [InlineData("three lines", "lines 3 to 5 of audit.log are not covered by the sealed head")]
+    [InlineData("more lines than one append writes", "lines 3 to 259 of audit.log are not covered by the sealed head")]
     public void Anything_else_beyond_the_head_stays_refused_naming_the_line(string what, string expected)
     {
         using var scratch = new Scratch();
@@ -74,9 +75,8 @@ public sealed class AuditRecoveryTests
             case "an incomplete line":
                 lines.Add("{\"seq\":4");
                 break;
-            case "three lines":
-                lines.Add(lines[2]);
-                lines.Add(lines[2]);
+            case "more lines than one append writes":   // AuditTrail.MaxLinesPerAppend (256) + 1 beyond the head
+                for (var i = 0; i < AuditTrail.MaxLinesPerAppend; i++) lines.Add(lines[2]);
                 break;
         }
         var text = string.Join("", lines.Select(l => l + "\n"));

@@ -30,16 +30,23 @@ static class RaceSettlement
                ?? throw new InvalidOperationException("the key just generated is gone from the token");
     }
 
-    /// <summary>The one key left once racing creators have removed theirs, or null if several stay.</summary>
+    /// <summary>
+    /// The one key left once racing creators have removed theirs, or null if several stay. A loser may settle for up to
+    /// <see cref="MostRounds"/> pauses of up to <see cref="LongestPause"/> before it destroys its key, so while one of
+    /// the keys is younger than that (its CKA_ID carries its creation time) this keeps polling; older duplicates are
+    /// real at once.
+    /// </summary>
     public static List<TokenObject>? AwaitSingle(Func<List<TokenObject>> list)
     {
-        for (var round = 0; round < MostRounds; round++)
+        var settling = MostRounds * LongestPause;
+        var current = list();
+        while (current.Count > 1 && current.Any(o => o.Id is { } id && KeyTemplates.IsOurs(id) &&
+                                                     DateTimeOffset.UtcNow - KeyTemplates.CreatedFrom(id) < settling))
         {
             Thread.Sleep(ShortestPause);
-            var current = list();
-            if (current.Count <= 1) return current.Count == 1 ? current : null;
+            current = list();
         }
-        return null;
+        return current.Count == 1 ? current : null;
     }
 
     static HashSet<string> Ids(List<TokenObject> objects) => [.. objects.Select(o => o.IdHex)];

@@ -187,7 +187,8 @@ public sealed class Pkcs11TokenTests
         Assert.Equal(1, result.ExitCode);
         var error = Assert.Single(result.Stderr.Split('\n'), l => l.StartsWith("error: "));
         Assert.Equal("error: token 'ceremony' cannot wrap with CKM_RSA_PKCS_OAEP (hashAlg=CKM_SHA256, mgf=CKG_MGF1_SHA256, empty label): " +
-                     "C_WrapKey failed: CKR_ARGUMENTS_BAD; wrapping algorithms that work with this token: RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5 " +
+                     "C_WrapKey failed: CKR_ARGUMENTS_BAD; wrapping algorithms that work with this token: RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5, " +
+                     "RSA_AES_KEY_WRAP_SHA_1 " +
                      "(keys are never wrapped outside the token)", error);
         Assert.DoesNotContain("label:", hsm.Pkcs11Tool("ceremony", "--list-objects").Stdout);
     }

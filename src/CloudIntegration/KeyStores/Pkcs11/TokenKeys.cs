@@ -39,10 +39,28 @@ static class TokenKeys
         return found;
     }
 
-    static List<TokenObject> Describe(Pkcs11Session session, IReadOnlyList<nuint> handles) =>
-        handles.Select(h => new TokenObject(h, session.GetUlong(h, CKA.CLASS) ?? CKO.DATA, session.GetAttribute(h, CKA.ID)))
-               .Where(o => o.Class is CKO.SECRET_KEY or CKO.PRIVATE_KEY)
-               .ToList();
+    /// <summary>
+    /// The found objects' class and id. An object another process destroys between the search and the read (a creator
+    /// that lost a race, see RaceSettlement) is gone, not an error: it is left out.
+    /// </summary>
+    static List<TokenObject> Describe(Pkcs11Session session, IReadOnlyList<nuint> handles)
+    {
+        var described = new List<TokenObject>();
+        foreach (var handle in handles)
+        {
+            try
+            {
+                var keyClass = session.GetUlong(handle, CKA.CLASS) ?? CKO.DATA;
+                if (keyClass is CKO.SECRET_KEY or CKO.PRIVATE_KEY) described.Add(new TokenObject(handle, keyClass, session.GetAttribute(handle, CKA.ID)));
+            }
+            catch (Pkcs11Exception e) when (e.ReturnValue == ObjectHandleInvalid)
+            {
+            }
+        }
+        return described;
+    }
+
+    const nuint ObjectHandleInvalid = 0x82;   // CKR_OBJECT_HANDLE_INVALID
 
     /// <summary>Every object sharing the key's CKA_ID: the secret key, or both halves of a pair.</summary>
     public static IReadOnlyList<nuint> AllParts(Pkcs11Session session, byte[] id)

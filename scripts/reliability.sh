@@ -8,6 +8,7 @@ here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 export CLOUD_INTEGRATION_FUZZ_INPUTS="${CLOUD_INTEGRATION_FUZZ_INPUTS:-10000}"
 export CLOUD_INTEGRATION_KILL_RUNS="${CLOUD_INTEGRATION_KILL_RUNS:-200}"
 export CLOUD_INTEGRATION_CONCURRENCY_ROUNDS="${CLOUD_INTEGRATION_CONCURRENCY_ROUNDS:-20}"
+export CLOUD_INTEGRATION_SHARED_TOKEN_RACE=1   # the several-hosts PKCS#11 race (issue 10), left out of the default suite
 cd "$here"
 echo "reliability: $CLOUD_INTEGRATION_FUZZ_INPUTS fuzz inputs, $CLOUD_INTEGRATION_KILL_RUNS kills, 16 x $CLOUD_INTEGRATION_CONCURRENCY_ROUNDS concurrency rounds"
 dotnet build tests/CloudIntegration.Tests -v q --nologo >/dev/null
@@ -16,7 +17,7 @@ trap 'rm -f "$log"' EXIT
 status=0
 start=$SECONDS
 dotnet test tests/CloudIntegration.Tests --no-build --nologo --logger "console;verbosity=detailed" \
-  --filter "FullyQualifiedName~.Reliability.|FullyQualifiedName~.Durability.KillTests|FullyQualifiedName~.Durability.ConcurrencyTests" \
+  --filter "FullyQualifiedName~.Reliability.|FullyQualifiedName~.Durability.KillTests|FullyQualifiedName~.Durability.ConcurrencyTests|FullyQualifiedName~Pkcs11SharedTokenTests" \
   >"$log" 2>&1 || status=$?
 # The tests write their counts through the test output: one line each.
 grep -E '^[[:space:]]*(fuzz|tamper|kill test|concurrency test):' "$log" | sed -E 's/^[[:space:]]+//' || true

@@ -55,6 +55,7 @@ public static class CKR
     public const nuint KEY_UNEXTRACTABLE = 0x6A;
     public const nuint MECHANISM_INVALID = 0x70;
     public const nuint MECHANISM_PARAM_INVALID = 0x71;
+    public const nuint OBJECT_HANDLE_INVALID = 0x82;
     public const nuint PIN_INCORRECT = 0xA0;
     public const nuint PIN_INVALID = 0xA1;
     public const nuint PIN_LEN_RANGE = 0xA2;

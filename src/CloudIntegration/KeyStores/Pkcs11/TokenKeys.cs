@@ -53,14 +53,13 @@ static class TokenKeys
                 var keyClass = session.GetUlong(handle, CKA.CLASS) ?? CKO.DATA;
                 if (keyClass is CKO.SECRET_KEY or CKO.PRIVATE_KEY) described.Add(new TokenObject(handle, keyClass, session.GetAttribute(handle, CKA.ID)));
             }
-            catch (Pkcs11Exception e) when (e.ReturnValue == ObjectHandleInvalid)
+            catch (Pkcs11Exception e) when (e.ReturnValue == CKR.OBJECT_HANDLE_INVALID)
             {
             }
         }
         return described;
     }
 
-    const nuint ObjectHandleInvalid = 0x82;   // CKR_OBJECT_HANDLE_INVALID
 
     /// <summary>Every object sharing the key's CKA_ID: the secret key, or both halves of a pair.</summary>
     public static IReadOnlyList<nuint> AllParts(Pkcs11Session session, byte[] id)

@@ -21,6 +21,21 @@ public static class TextFormats
     /// <summary>Compact JSON with '+', '&lt;' and '&amp;' unescaped, so base64 and URLs read as they are (files, audit lines).</summary>
     public static JsonWriterOptions Json { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// Base64 as this tool writes it and nothing else. <see cref="Convert.FromBase64String"/> ignores the unused low
+    /// bits of the last character, so "QR==" and "QQ==" both decode to one byte: a changed file would read as the
+    /// original. Stored files are compared to their re-encoding so every changed byte is refused.
+    /// </summary>
+    public static byte[] CanonicalBase64(string text)
+    {
+        var bytes = Convert.FromBase64String(text);
+        if (!string.Equals(Convert.ToBase64String(bytes), text, StringComparison.Ordinal))
+        {
+            throw new FormatException("not canonical base64");
+        }
+        return bytes;
+    }
+
     /// <summary>The same, indented for people (reports, <c>--json</c>, provider files meant to be read).</summary>
     public static JsonWriterOptions IndentedJson { get; } = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -154,6 +154,25 @@ public sealed class TamperTests(ITestOutputHelper output)
         output.WriteLine(summary);
     }
 
+    [Fact]
+    public void A_base64_line_changed_only_in_its_unused_bits_is_refused()
+    {
+        // Which bytes of a random MAC land in the unused bits of its last base64 character is chance; this makes
+        // the case that once slipped through the byte-by-byte sweep happen every time.
+        using var world = new World();
+        var path = world.In("keys", "k-module.key");
+        var lines = File.ReadAllText(path).Split('\n');
+        var mac = lines[2];
+        Assert.EndsWith("=", mac);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        var last = mac.TrimEnd('=').Length - 1;
+        var sameBytes = alphabet[alphabet.IndexOf(mac[last]) ^ 1];
+        lines[2] = mac[..last] + sameBytes + mac[(last + 1)..];
+        Assert.Equal(Convert.FromBase64String(mac), Convert.FromBase64String(lines[2]));
+        File.WriteAllText(path, string.Join('\n', lines));
+        AssertRefused(world.Tool.Run(["aws", "k-module", world.WrapKey, "RSAES_OAEP_SHA_256"]), world, "non-canonical base64 MAC");
+    }
+
     /// <summary>The top-level fields of a one-line JSON header, each with its value as written (quoted or not).</summary>
     static IEnumerable<(string Field, string Value)> StringAndNumberFields(string header)
     {

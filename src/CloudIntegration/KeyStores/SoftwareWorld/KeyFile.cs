@@ -97,8 +97,8 @@ sealed class KeyFile
         try
         {
             var header = Encoding.ASCII.GetBytes(lines[0] + "\n" + lines[1]);
-            var mac = Convert.FromBase64String(lines[2]);
-            var sealedBytes = Convert.FromBase64String(lines[3]);
+            var mac = TextFormats.CanonicalBase64(lines[2]);
+            var sealedBytes = TextFormats.CanonicalBase64(lines[3]);
             using var json = JsonDocument.Parse(lines[1]);
             var root = json.RootElement;
             var record = new KeyRecord(
@@ -107,7 +107,7 @@ sealed class KeyFile
                 Protection.Decode(root.GetProperty("protection").GetString()!) ?? throw new FormatException("protection"),
                 root.GetProperty("id").GetString()!,
                 DateTimeOffset.Parse(root.GetProperty("created").GetString()!, CultureInfo.InvariantCulture),
-                root.TryGetProperty("publicKey", out var pk) ? Convert.FromBase64String(pk.GetString()!) : null,
+                root.TryGetProperty("publicKey", out var pk) ? TextFormats.CanonicalBase64(pk.GetString()!) : null,
                 root.TryGetProperty("checkValue", out var kcv) ? Convert.FromHexString(kcv.GetString()!) : null,
                 "");
             parsed = new KeyFile { Record = record, AuthenticatedHeader = header, HeaderMac = mac, Sealed = sealedBytes };

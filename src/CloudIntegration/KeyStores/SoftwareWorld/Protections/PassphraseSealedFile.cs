@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CloudIntegration.IO;
 
 namespace CloudIntegration.KeyStores.SoftwareWorld.Protections;
 
@@ -112,12 +113,12 @@ public sealed class PassphraseSealedFile
         }
         try
         {
-            var sealedBytes = Convert.FromBase64String(lines[2]);
+            var sealedBytes = TextFormats.CanonicalBase64(lines[2]);
             using var json = JsonDocument.Parse(lines[1]);
             var header = json.RootElement.Clone();
             if (header.GetProperty("kdf").GetString() != PassphraseKdf.Algorithm) throw new FormatException("kdf");
             var iterations = header.GetProperty("iterations").GetInt32();
-            var salt = Convert.FromBase64String(header.GetProperty("salt").GetString()!);
+            var salt = TextFormats.CanonicalBase64(header.GetProperty("salt").GetString()!);
             if (iterations < PassphraseKdf.MinimumIterations || iterations > PassphraseKdf.MaximumIterations ||
                 salt.Length < PassphraseKdf.SaltBytes || sealedBytes.Length != NonceBytes + SecretBytes + TagBytes)
             {

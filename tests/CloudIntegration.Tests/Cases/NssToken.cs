@@ -13,6 +13,9 @@ public sealed class NssToken : KeyStoreUnderTest
     public const string Label = "nss-ceremony";
 
     public override string Name => "nss/softoken";
+    public override KeyStoreKind Kind => KeyStoreKind.Pkcs11Token;
+    /// <summary>The token that runs the whole table: NSS exports most cases (OAEP SHA-256, KWP), where SoftHSM refuses most.</summary>
+    public override bool RunsWholeTable => true;
 
     public override bool KnowsAesCheckValue => false;
 

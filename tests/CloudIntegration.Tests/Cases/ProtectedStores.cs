@@ -12,6 +12,7 @@ public sealed class SoftwareWorldSoftcard : KeyStoreUnderTest
     public const string Passphrase = "table passphrase \u00e9t\u00e9 #1";
 
     public override string Name => "software-world/softcard";
+    public override KeyStoreKind Kind => KeyStoreKind.World;
 
     public override Tool Prepare(Scratch scratch)
     {
@@ -32,6 +33,7 @@ public sealed class SoftwareWorldCardSet : KeyStoreUnderTest
     public static readonly string[] Passphrases = ["first card pass", "second card pass", "third card pass"];
 
     public override string Name => "software-world/cardset-2-of-3";
+    public override KeyStoreKind Kind => KeyStoreKind.World;
 
     public static string CardDirectory(Tool tool) => Path.Combine(Path.GetDirectoryName(tool.WorldDirectory)!, "cards");
 

@@ -15,6 +15,7 @@ public sealed class SoftHsmToken : KeyStoreUnderTest
     public const string Label = "ceremony";
 
     public override string Name => "softhsm2/token";
+    public override KeyStoreKind Kind => KeyStoreKind.Pkcs11Token;
 
     public override Tool Prepare(Scratch scratch)
     {

@@ -5,10 +5,10 @@ using Xunit;
 namespace CloudIntegration.Tests;
 
 /// <summary>
-/// The export table (Cases/ExportCases.cs) against the provider registry, NSec style: every key type and every algorithm
+/// The export table (Cases/ExportCase.cs) against the provider registry, NSec style: every key type and every algorithm
 /// that a provider of either flavour accepts appears in at least one of its cases, and every case is a combination the
 /// tool accepts, provider rules included (Provider.CheckCombination with the case's wrapping key). The full product of
-/// (provider, key type, algorithm) has grown to several hundred triples, each run against five key stores; the table
+/// (provider, key type, algorithm) has grown to several hundred triples, each run against key stores; the table
 /// covers every key type and every algorithm of each provider instead, and each rule has its bad-input case.
 /// </summary>
 public sealed class ExportCaseCoverageTests

@@ -20,9 +20,12 @@ public abstract class KeyStoreUnderTest
     /// </summary>
     public virtual bool RunsWholeTable => false;
 
-    /// <summary>The cases this store runs, in table order.</summary>
-    public IReadOnlyList<ExportCase> Cases => _cases ??= RunsWholeTable ? ExportCases.All : ExportCaseCover.For(this);
+    /// <summary>The cases this store runs, in table order; every store runs all of them with CLOUD_INTEGRATION_WHOLE_TABLE=1.</summary>
+    public IReadOnlyList<ExportCase> Cases => _cases ??=
+        RunsWholeTable || Environment.GetEnvironmentVariable(WholeTableVariable) == "1" ? ExportCases.All : ExportCaseCover.For(this);
     IReadOnlyList<ExportCase>? _cases;
+
+    public const string WholeTableVariable = "CLOUD_INTEGRATION_WHOLE_TABLE";
 
     /// <summary>A tool ready to export against this store in a fresh scratch directory.</summary>
     public abstract Tool Prepare(Scratch scratch);

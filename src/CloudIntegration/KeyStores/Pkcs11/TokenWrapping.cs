@@ -48,7 +48,7 @@ sealed class TokenWrapping(Pkcs11Session session)
     static TokenConstruction Choose(KnownAnswers answers, WrapRequest request, KeyType target, string where)
     {
         var rsaPart = PaddingMechanism(request.Padding);
-        var padding = request.Padding.DotNet;
+        var padding = request.Padding;
         if (request.Construction == WrapConstruction.DirectRsa)
         {
             var direct = answers.Rsa(rsaPart, padding);

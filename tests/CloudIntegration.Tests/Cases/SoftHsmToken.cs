@@ -24,7 +24,7 @@ public sealed class SoftHsmToken : KeyStoreUnderTest
     }
 
     /// <summary>
-    /// Checked in the tool's order: SHA-224 (nowhere), the known-answer test of RSA-AES for a target that is not an AES
+    /// Checked in the tool's order: the known-answer test of RSA-AES for a target that is not an AES
     /// key, the OAEP rehearsal (SHA-1 only), then the refusal by name of HMAC and Ed25519 keys at generation.
     /// </summary>
     public override string? ExpectedError(ExportCase c)

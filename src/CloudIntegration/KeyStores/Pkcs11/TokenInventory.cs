@@ -41,6 +41,7 @@ public static class TokenInventory
         (CKM.AES_KEY_GEN, CKF.GENERATE, "AES-256 keys, and the ephemeral key of RSA-AES"),
         (CKM.RSA_PKCS_KEY_PAIR_GEN, CKF.GENERATE_KEY_PAIR, "RSA-2048/3072/4096 keys"),
         (CKM.EC_KEY_PAIR_GEN, CKF.GENERATE_KEY_PAIR, "EC keys (P-256, P-384, P-521, secp256k1)"),
+        (CKM.GENERIC_SECRET_KEY_GEN, CKF.GENERATE, "HMAC keys (generic secrets of the hash's output length)"),
         (CKM.SHA256, CKF.DIGEST, "Salesforce's SHA-256 of the tenant secret (C_DigestKey)"),
     ];
 

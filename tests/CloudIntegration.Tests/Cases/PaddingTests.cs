@@ -37,6 +37,8 @@ public sealed class PaddingTests
     {
         Assert.Equal((ulong)CKM.SHA_1, OaepHash.Sha1.Pkcs11Mechanism);
         Assert.Equal((ulong)CKG.MGF1_SHA1, OaepHash.Sha1.Pkcs11Mgf);
+        Assert.Equal((ulong)CKM.SHA224, OaepHash.Sha224.Pkcs11Mechanism);
+        Assert.Equal((ulong)CKG.MGF1_SHA224, OaepHash.Sha224.Pkcs11Mgf);
         Assert.Equal((ulong)CKM.SHA256, OaepHash.Sha256.Pkcs11Mechanism);
         Assert.Equal((ulong)CKG.MGF1_SHA256, OaepHash.Sha256.Pkcs11Mgf);
     }

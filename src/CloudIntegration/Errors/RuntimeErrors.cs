@@ -144,6 +144,9 @@ public static class RuntimeErrors
         Runtime($"{what} needs SHA-224, which .NET's cryptography does not offer and {why}; nothing was generated; " +
                 "choose the SHA-256 variant (RSA_AES_KEY_WRAP_SHA_256, HMAC-SHA256)");
 
+    public static RuntimeError Ed25519NotAvailable(string keyType, string why) =>
+        Runtime($"a {keyType} key needs Ed25519, which .NET's cryptography does not offer and {why}; nothing was generated");
+
     public static RuntimeError TokenCannotWrapPrivateKeyDirectly(string keyType, string algorithm, string where) =>
         Runtime($"{where} cannot wrap a {keyType} private key with {algorithm}: a PKCS#11 token wraps private keys only under " +
                 "a symmetric key; choose the provider's RSA-AES algorithm (e.g. RSA_AES_KEY_WRAP_SHA_1 at aws); nothing was generated");

@@ -101,6 +101,7 @@ public abstract class Provider
         {
             throw RuntimeErrors.Sha224NotAvailable($"a {type.Name} key (its check value)", hmacWhy);
         }
+        if (type.Family == KeyFamily.Ed25519 && Ed25519.Unavailable is { } ed25519Why) throw RuntimeErrors.Ed25519NotAvailable(type.Name, ed25519Why);
         if (algorithm.Construction == WrapConstruction.DirectRsa)
         {
             var limit = algorithm.Padding.MaxMessageBytes(wrappingKey.ModulusBytes);

@@ -57,8 +57,9 @@ public sealed class SoftwareWorld : IKeyStore
         byte[] file;
         try
         {
-            if (!File.Exists(path)) return null;
-            file = File.ReadAllBytes(path);
+            var readable = AtomicFile.ReadablePath(path);
+            if (!File.Exists(readable)) return null;
+            file = File.ReadAllBytes(readable);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -108,7 +109,7 @@ public sealed class SoftwareWorld : IKeyStore
             bool created;
             try
             {
-                created = AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly);
+                created = AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly, deferrable: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -155,8 +156,7 @@ public sealed class SoftwareWorld : IKeyStore
         var path = _directory.KeyPath(key.Name);
         try
         {
-            File.Delete(path);
-            AtomicFile.SyncDirectory(_directory.KeysDirectory);
+            AtomicFile.Delete(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -168,7 +168,7 @@ public sealed class SoftwareWorld : IKeyStore
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return File.ReadAllBytes(AtomicFile.ReadablePath(path));
         }
         catch (FileNotFoundException)
         {

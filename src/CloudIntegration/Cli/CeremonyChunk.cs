@@ -20,8 +20,14 @@ namespace CloudIntegration.Cli;
 /// </summary>
 sealed class CeremonyChunk(DurableBatch durable, AuditBatch batch, CeremonyAudit audit, bool keepGoing)
 {
-    /// <summary>Publishes the exports from <paramref name="from"/> on; true when the run must stop (a failure here, without --keep-going).</summary>
-    public bool Publish(List<ExportOutcome> outcomes, int from)
+    /// <summary>
+    /// Publishes the exports from <paramref name="from"/> on; true when the run must stop (a failure here, without
+    /// --keep-going). Only the <paramref name="final"/> chunk ends with the commit barrier: after a chunk's audit
+    /// barrier everything of it is durable but the rename of the head, which the next chunk's first barrier covers
+    /// (and a crash before it leaves whole lines with the tool's MAC after the sealed end, which the next run reseals);
+    /// nothing is reported as done before the final commit.
+    /// </summary>
+    public bool Publish(List<ExportOutcome> outcomes, int from, bool final)
     {
         var deferred = durable.Deferred;
         var stop = false;
@@ -41,7 +47,8 @@ sealed class CeremonyChunk(DurableBatch durable, AuditBatch batch, CeremonyAudit
                 }
             }
             batch.Flush();
-            durable.Commit();
+            if (final) durable.Commit();
+            // The replaced files' second names only served a roll-back; the final names do not depend on them.
             deferred?.Settle();
             Number(outcomes, from);
             return stop;

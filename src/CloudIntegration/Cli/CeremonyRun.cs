@@ -82,13 +82,13 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
                     outcomes.Add(outcome);
                     if (batch.Due || outcome.Status == ExportStatus.Failed)
                     {
-                        stopped = chunk.Publish(outcomes, from);
+                        stopped = chunk.Publish(outcomes, from, final: false);
                         from = outcomes.Count;
                     }
                     options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, outcomes[^1]));
                     if (outcomes[^1].Status == ExportStatus.Failed && !options.KeepGoing) stopped = true;
                 }
-                chunk.Publish(outcomes, from);
+                chunk.Publish(outcomes, from, final: true);
             }
             finally
             {

@@ -13,7 +13,7 @@ public static class SoftwareConstructions
 
     public static byte[] Apply(ReadOnlySpan<byte> target, WrapRequest request)
     {
-        using var rsa = request.WrappingKey.CreateRsa();
+        var rsa = request.WrappingKey.Rsa;
         return request.Construction switch
         {
             WrapConstruction.DirectRsa => DirectRsa(rsa, target, request),

@@ -15,18 +15,51 @@ public sealed class Pkcs11SharedTokenTests
     const int Hosts = 16;
     const int Rounds = 20;
 
+    /// <summary>
+    /// Against NSS's softoken, whose key database (SQLite) lets every search see every object created before it, from
+    /// any process: the property a network HSM has and the settling rule needs (RaceSettlement).
+    /// </summary>
     [Fact]
-    public void Hosts_racing_to_create_a_name_end_with_one_key_that_every_output_wraps()
+    public void Hosts_racing_to_create_a_name_on_nss_end_with_one_key_that_every_output_wraps()
+    {
+        using var scratch = new Scratch();
+        var nss = Nss.Create(scratch, NssToken.Label);
+        Race(scratch, host =>
+        {
+            var tool = nss.Configure(host);
+            tool.Stdin = Nss.Pin + "\n";
+            return tool;
+        }, name => Regex.Matches(nss.Symkeyutil("-L").Stdout, $@"^{name}\s", RegexOptions.Multiline).Count);
+    }
+
+    /// <summary>
+    /// The same against SoftHSM 2.6.1, opt-in (CLOUD_INTEGRATION_SHARED_TOKEN_RACE=1): its file store is not such a token.
+    /// A process's search misses objects other processes created between its previous search and its own
+    /// C_GenerateKey (OSToken::createObject commits the token generation without re-reading the directory), until
+    /// some process creates or destroys another object; so two creators can each see themselves alone. Seen as two
+    /// keys in round 6 of a run on a loaded machine. docs/pkcs11.md, "Several hosts".
+    /// </summary>
+    [SharedTokenRaceFact]
+    public void Hosts_racing_to_create_a_name_on_softhsm_end_with_one_key_that_every_output_wraps()
     {
         using var scratch = new Scratch();
         var hsm = SoftHsm.Create(scratch, SoftHsmToken.Label);
-        var aws = ExportCases.All.First(c => c.Provider == "aws" && c.Algorithm == "RSAES_OAEP_SHA_1");
-        var pair = ProviderKeyPair.Get(aws.WrappingBits);
-        var wrapKey = pair.WrapKeyFile(aws.Form);
+        Race(scratch, host => hsm.Configure(host), name =>
+            Regex.Matches(hsm.Pkcs11Tool(SoftHsmToken.Label, "--list-objects", "--type", "secrkey").Stdout, $@"label:\s+{name}\n").Count);
+    }
+
+    /// <summary>
+    /// <see cref="Hosts"/> processes, each with its own lock directory and world, export one new name at once, for
+    /// <see cref="Rounds"/> rounds: every output unwraps (openssl) to the same material, and the token holds one key.
+    /// </summary>
+    static void Race(Scratch scratch, Func<Tool, Tool> configure, Func<string, int> keysNamed)
+    {
+        var pair = ProviderKeyPair.Get(Aws.WrappingBits);
+        var wrapKey = pair.WrapKeyFile(Aws.Form);
         var hosts = Enumerable.Range(0, Hosts).Select(i =>
         {
             var host = scratch.Dir($"host{i}");
-            var tool = hsm.Configure(new Tool { WorldDirectory = Path.Combine(host, "world"), WorkingDirectory = host });
+            var tool = configure(new Tool { WorldDirectory = Path.Combine(host, "world"), WorkingDirectory = host });
             tool.Environment["XDG_RUNTIME_DIR"] = scratch.Dir($"host{i}/locks");   // no lock in common with the others
             return tool;
         }).ToList();
@@ -34,14 +67,10 @@ public sealed class Pkcs11SharedTokenTests
         for (var round = 0; round < Rounds; round++)
         {
             var name = $"shared{round}";
-            Tool.RunConcurrently(hosts, aws.Arguments(name, wrapKey));
-            var plaintexts = hosts.Select(t => ProviderOracle.Import(aws, t.WorkingDirectory, name, pair)).ToList();
+            Tool.RunConcurrently(hosts, Aws.Arguments(name, wrapKey));
+            var plaintexts = hosts.Select(t => ProviderOracle.Import(Aws, t.WorkingDirectory, name, pair)).ToList();
             Assert.All(plaintexts, p => Assert.Equal(plaintexts[0], p));
-        }
-        var objects = hsm.Pkcs11Tool(SoftHsmToken.Label, "--list-objects", "--type", "secrkey").Stdout;
-        for (var round = 0; round < Rounds; round++)
-        {
-            Assert.True(Regex.Matches(objects, $@"label:\s+shared{round}\n").Count == 1, $"round {round}: {objects}");
+            Assert.True(keysNamed(name) == 1, $"round {round}: {keysNamed(name)} keys named {name}");
         }
     }
 
@@ -108,4 +137,17 @@ public sealed class Pkcs11SharedTokenTests
     static List<string> Ids(SoftHsm hsm, string label) =>
         [.. Regex.Matches(hsm.Pkcs11Tool("ceremony", "--list-objects", "--type", "secrkey").Stdout, $@"label:\s+{label}\n(?:.*\n)*?\s+ID:\s+(\w+)")
             .Select(m => m.Groups[1].Value)];
+}
+
+/// <summary>Runs only where CLOUD_INTEGRATION_SHARED_TOKEN_RACE=1 (scripts/reliability.sh sets it).</summary>
+public sealed class SharedTokenRaceFactAttribute : FactAttribute
+{
+    public SharedTokenRaceFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("CLOUD_INTEGRATION_SHARED_TOKEN_RACE") != "1")
+        {
+            Skip = "SoftHSM's file store is not linearizable between processes (docs/pkcs11.md, \"Several hosts\"); set " +
+                   "CLOUD_INTEGRATION_SHARED_TOKEN_RACE=1 to run the race against it anyway";
+        }
+    }
 }

@@ -140,9 +140,9 @@ public static class RuntimeErrors
     public static RuntimeError Pkcs11Failed(string where, string call, Exception inner) =>
         Runtime($"{where}: {call}", inner);
 
-    public static RuntimeError Sha224NotAvailable(string what) =>
-        Runtime($"{what} needs SHA-224, which .NET's cryptography does not offer, so this version refuses it before " +
-                "generating anything; choose the SHA-256 variant (RSA_AES_KEY_WRAP_SHA_256, HMAC-SHA256)");
+    public static RuntimeError Sha224NotAvailable(string what, string why) =>
+        Runtime($"{what} needs SHA-224, which .NET's cryptography does not offer and {why}; nothing was generated; " +
+                "choose the SHA-256 variant (RSA_AES_KEY_WRAP_SHA_256, HMAC-SHA256)");
 
     public static RuntimeError TokenCannotWrapPrivateKeyDirectly(string keyType, string algorithm, string where) =>
         Runtime($"{where} cannot wrap a {keyType} private key with {algorithm}: a PKCS#11 token wraps private keys only under " +

@@ -84,8 +84,13 @@ static class KeyTemplates
         .Bool(CKA.TOKEN, true).Bool(CKA.PRIVATE, true).Bool(CKA.SENSITIVE, true).Bool(CKA.EXTRACTABLE, true)
         .Text(CKA.LABEL, name.Value).Bytes(CKA.ID, id);
 
-    public static AttributeTemplate AesKey(KeyName name, byte[] id, int bytes) =>
-        Target(new AttributeTemplate(), CKO.SECRET_KEY, CKK.AES, name, id)
+    public static AttributeTemplate AesKey(KeyName name, byte[] id, int bytes) => SecretKey(CKK.AES, name, id, bytes);
+
+    /// <summary>An HMAC key: a generic secret of the hash's output length (CKM_GENERIC_SECRET_KEY_GEN), with no use either.</summary>
+    public static AttributeTemplate HmacKey(KeyName name, byte[] id, int bytes) => SecretKey(CKK.GENERIC_SECRET, name, id, bytes);
+
+    static AttributeTemplate SecretKey(nuint keyType, KeyName name, byte[] id, int bytes) =>
+        Target(new AttributeTemplate(), CKO.SECRET_KEY, keyType, name, id)
             .Ulong(CKA.VALUE_LEN, (nuint)bytes)
             .Bool(CKA.ENCRYPT, false).Bool(CKA.DECRYPT, false).Bool(CKA.SIGN, false).Bool(CKA.VERIFY, false)
             .Bool(CKA.WRAP, false).Bool(CKA.UNWRAP, false);
@@ -160,9 +165,11 @@ static class KeyTemplates
     {
         var name = KeyName.Parse("template");
         var id = new byte[IdLength];
-        using var first = family == KeyFamily.Aes ? AesKey(name, id, 32) : PrivateKey(family == KeyFamily.Rsa ? CKK.RSA : CKK.EC, name, id);
+        var secret = family is KeyFamily.Aes or KeyFamily.Hmac;
+        using var first = secret ? SecretKey(family == KeyFamily.Aes ? CKK.AES : CKK.GENERIC_SECRET, name, id, 32)
+                                 : PrivateKey(family == KeyFamily.Rsa ? CKK.RSA : CKK.EC, name, id);
         using var second = family == KeyFamily.Rsa ? RsaPublic(name, id, 2048) : EcPublic(name, id, "1.2.840.10045.3.1.7");
-        var items = family == KeyFamily.Aes ? first.Items : [.. first.Items, .. second.Items];
+        var items = secret ? first.Items : [.. first.Items, .. second.Items];
         return [.. items.Select(i => i.Type).Where(t => !Essential.Contains(t)).Distinct()];
     }
 

@@ -150,7 +150,14 @@ public sealed partial class Pkcs11KeyStore
                 var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.EC_KEY_PAIR_GEN), publicTemplate, privateTemplate);
                 return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
             }
-            case KeyFamily.Hmac or KeyFamily.Ed25519:
+            case KeyFamily.Hmac:
+            {
+                using var template = KeyTemplates.HmacKey(name, id, type.SecretBytes);
+                return new TokenObject(_session.GenerateKey(Mechanism.Of(CKM.GENERIC_SECRET_KEY_GEN), template), CKO.SECRET_KEY, id);
+            }
+            case KeyFamily.Ed25519:
+                // SoftHSM 2.6.1 generates Ed25519 pairs but refuses to wrap the private half (CKR_KEY_NOT_WRAPPABLE); NSS
+                // 3.87 has no CKM_EC_EDWARDS_KEY_PAIR_GEN (CKR_MECHANISM_INVALID). See docs/pkcs11.md.
                 throw RuntimeErrors.TokenKeyTypeNotSupported(type.Name, Where);
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type.Family, "unknown key family");

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using CloudIntegration.Native.OpenSsl;
 
 namespace CloudIntegration.KeyStores.SoftwareWorld;
 
@@ -70,24 +70,8 @@ static class Ed25519Keys
         }
         finally
         {
-            if (pkey != IntPtr.Zero) LibCrypto.Free(pkey);
+            if (pkey != IntPtr.Zero) LibCrypto.FreeKey(pkey);
             CryptographicOperations.ZeroMemory(seed);
         }
-    }
-
-    /// <summary>The three libcrypto calls this needs, nothing else. EVP_PKEY_ED25519 is NID_ED25519 (1087).</summary>
-    static class LibCrypto
-    {
-        const string Library = "libcrypto.so.3";
-        public const int Ed25519 = 1087;
-
-        [DllImport(Library, EntryPoint = "EVP_PKEY_new_raw_private_key")]
-        public static extern IntPtr NewRawPrivateKey(int type, IntPtr engine, byte[] key, nuint length);
-
-        [DllImport(Library, EntryPoint = "EVP_PKEY_get_raw_public_key")]
-        public static extern int GetRawPublicKey(IntPtr pkey, byte[] publicKey, ref nuint length);
-
-        [DllImport(Library, EntryPoint = "EVP_PKEY_free")]
-        public static extern void Free(IntPtr pkey);
     }
 }

@@ -165,6 +165,16 @@ public static class RuntimeErrors
         Runtime($"key '{keyName}' exists more than once on {where} (CKA_ID {List(ids)}); remove the extra copies with the " +
                 "token's tools before exporting it");
 
+    public static RuntimeError Pkcs11UnfinishedKey(string keyName, string where, string id, string type, int waitedSeconds) =>
+        Runtime($"key '{keyName}' on {where} exists only as an unfinished copy (CKA_ID {id}, still marked fresh after " +
+                $"{waitedSeconds} s): an export stopped between generating and settling it. If no export of '{keyName}' is " +
+                $"running on any host, remove it (pkcs11-tool --login --delete-object --type {type} --id {id}" +
+                (type == "privkey" ? ", and --type pubkey with the same id" : "") + ") and export again; nothing was generated");
+
+    public static RuntimeError Pkcs11CreationContended(string keyName, string where, int attempts) =>
+        Runtime($"key '{keyName}' could not be created on {where}: in {attempts} attempts another export of the same name " +
+                "generated at the same moment each time, and both gave way; run the export again");
+
     public static RuntimeError NewPassphraseRefused(string why) =>
         Runtime(why + "; nothing was written");
 

@@ -15,25 +15,41 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 static class KeyTemplates
 {
     /// <summary>
-    /// CKA_ID of a key made by this tool: "CIT1", the creation time (8 bytes, big-endian Unix milliseconds; keys made
-    /// before this version carry seconds) and 8 random bytes, 20 bytes in all. The prefix is the created-by-this-tool
-    /// marker; keys without it are never exported. The time keeps KeyRecord.Created without a companion object, and
-    /// orders two keys raced into existence: a creator that generates later gets the higher id and gives way, so only
-    /// generations that overlap in time are left to the settling pause (see RaceSettlement).
+    /// CKA_ID of a key made by this tool: a 4-byte marker, the creation time (8 bytes, big-endian Unix milliseconds;
+    /// keys made before this version carry seconds) and 8 random bytes, 20 bytes in all. The marker "CIT1" says the
+    /// key was made by this tool and is settled: the one key of its name, which exports use. A key is generated with
+    /// the marker "CITF" (fresh) and becomes "CIT1" only once its creator has seen it alone under its name (see
+    /// <see cref="RaceSettlement"/>); keys of earlier versions, made before this rule, are already "CIT1". Keys with
+    /// neither marker are never exported. The time keeps KeyRecord.Created without a companion object, and tells a
+    /// fresh key left long ago by a creator that stopped.
     /// </summary>
     public static ReadOnlySpan<byte> Marker => "CIT1"u8;
+    public static ReadOnlySpan<byte> FreshMarker => "CITF"u8;
     public const int IdLength = 20;
 
+    /// <summary>A fresh key's CKA_ID.</summary>
     public static byte[] NewId(DateTimeOffset now)
     {
         var id = new byte[IdLength];
-        Marker.CopyTo(id);
+        FreshMarker.CopyTo(id);
         BinaryPrimitives.WriteInt64BigEndian(id.AsSpan(4, 8), now.ToUnixTimeMilliseconds());
         RandomNumberGenerator.Fill(id.AsSpan(12));
         return id;
     }
 
+    /// <summary>The settled CKA_ID of a fresh key: the same time and random part under the settled marker.</summary>
+    public static byte[] Settled(byte[] freshId)
+    {
+        var id = freshId.ToArray();
+        Marker.CopyTo(id);
+        return id;
+    }
+
+    /// <summary>A settled key of this tool: the only kind exported.</summary>
     public static bool IsOurs(byte[]? id) => id is { Length: IdLength } && id.AsSpan().StartsWith(Marker);
+
+    /// <summary>A key this tool generated whose creator has not (yet) seen it alone under its name.</summary>
+    public static bool IsFresh(byte[]? id) => id is { Length: IdLength } && id.AsSpan().StartsWith(FreshMarker);
 
     public static DateTimeOffset CreatedFrom(byte[] id)
     {

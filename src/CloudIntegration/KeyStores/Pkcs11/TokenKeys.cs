@@ -153,7 +153,7 @@ static class TokenKeys
         }
     }
 
-    static nuint? PublicHalf(Pkcs11Session session, byte[] id)
+    public static nuint? PublicHalf(Pkcs11Session session, byte[] id)
     {
         using var template = KeyTemplates.ById(id, CKO.PUBLIC_KEY);
         return session.FindObjects(template) is [var handle, ..] ? handle : null;

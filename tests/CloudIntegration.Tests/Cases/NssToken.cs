@@ -17,7 +17,7 @@ public sealed class NssToken : KeyStoreUnderTest
     /// <summary>The token that runs the whole table: NSS exports most cases (OAEP SHA-256, KWP), where SoftHSM refuses most.</summary>
     public override bool RunsWholeTable => true;
 
-    public override bool KnowsAesCheckValue => false;
+    public override bool KnowsCheckValue(string keyType) => false;
 
     public override Tool Prepare(Scratch scratch)
     {

@@ -13,9 +13,21 @@ public sealed partial class InventoryTests
 {
     public static TheoryData<KeyStoreUnderTest> Stores() => [.. KeyStoreUnderTest.All];
 
-    /// <summary>For each key type, the first case of the table the store can export, each run with a key of its own.</summary>
-    static IEnumerable<ExportCase> OnePerKeyType(KeyStoreUnderTest store) =>
-        ExportCases.All.Where(c => store.ExpectedError(c) is null).GroupBy(c => c.KeyType).Select(g => g.First());
+    /// <summary>
+    /// For each key type, the first case of the table the store can export, each run with a key of its own. Stores that
+    /// run a cover of the export table (softcard, card set, SoftHSM) take one key per family instead (AES, HMAC, RSA,
+    /// EC, Ed25519): list and show print the same way for every size of a family, and the whole-table stores (module,
+    /// NSS) still show every type.
+    /// </summary>
+    static IEnumerable<ExportCase> OnePerKeyType(KeyStoreUnderTest store)
+    {
+        var wholeTable = store.RunsWholeTable || Environment.GetEnvironmentVariable(KeyStoreUnderTest.WholeTableVariable) == "1";
+        return ExportCases.All.Where(c => store.ExpectedError(c) is null)
+                              .GroupBy(c => wholeTable ? c.KeyType : Family(c.KeyType))
+                              .Select(g => g.First());
+    }
+
+    static string Family(string keyType) => keyType == "EC-ED25519" ? "ED25519" : keyType.Split('-')[0];
 
     [Theory]
     [MemberData(nameof(Stores))]

@@ -87,6 +87,7 @@ public sealed class AuditTrail(string directory)
 
     IReadOnlyList<AuditEntry> AppendLocked(IReadOnlyList<AuditEntry> entries, long count, string last, ReadOnlySpan<byte> sealKey)
     {
+        var firstAppend = count == 0 && !File.Exists(HeadPath);
         var written = new List<AuditEntry>();
         using var bytes = new MemoryStream();
         foreach (var entry in entries)
@@ -103,6 +104,10 @@ public sealed class AuditTrail(string directory)
         long before = 0;
         try
         {
+            // The first append seals the empty trail before the log exists. A run killed between writing its lines
+            // and writing their head then leaves lines beyond a head of no entries, which the next append reseals
+            // (SealedEnd), and not a log without a head, which looks exactly like a deleted head and stays refused.
+            if (firstAppend) SealEmptyTrail(sealKey);
             // Unbuffered, so a failed write leaves nothing pending that a later flush or dispose could throw again.
             var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = AtomicFile.OwnerOnly;
@@ -142,6 +147,13 @@ public sealed class AuditTrail(string directory)
         return written;
     }
 
+    /// <summary>Writes a head of no entries and makes it durable before anything names the log.</summary>
+    void SealEmptyTrail(ReadOnlySpan<byte> sealKey)
+    {
+        AtomicFile.Write(HeadPath, AuditHead.Make(0, AuditHead.Genesis, sealKey).ToFile(), AtomicFile.OwnerOnly);
+        DurableBatch.Current?.Barrier();
+    }
+
     void Rollback(FileStream? log, long length, bool created)
     {
         try
@@ -175,9 +187,14 @@ public sealed class AuditTrail(string directory)
     {
         if (trail.IsEmpty) return (0, AuditHead.Genesis);
         if (!trail.HeadExists) throw RuntimeErrors.AuditBroken(Directory, "audit.head is missing");
-        if (!trail.LogExists) throw RuntimeErrors.AuditBroken(Directory, "audit.log is missing");
         var head = trail.Head ?? throw RuntimeErrors.AuditBroken(Directory, "audit.head is not a valid head");
         if (!head.SealIsValid(sealKey)) throw RuntimeErrors.AuditBroken(Directory, "the seal of audit.head does not verify with this world's key");
+        if (!trail.LogExists)
+        {
+            // A head of no entries and no log: the first append was killed after sealing the empty trail (AppendLocked).
+            if (head.Entries == 0) return (0, AuditHead.Genesis);
+            throw RuntimeErrors.AuditBroken(Directory, "audit.log is missing");
+        }
         if (trail.UnterminatedTail is not null) throw RuntimeErrors.AuditBroken(Directory, $"line {trail.Lines.Count + 1} of audit.log is incomplete");
         if (trail.Lines.Count < head.Entries)
         {

@@ -38,8 +38,8 @@ public sealed class AuditTrail(string directory)
 
     public Snapshot Read()
     {
-        var log = ReadIfExists(LogPath);
-        var head = ReadIfExists(HeadPath);
+        var log = ReadIfExists(LogPath, MaxLogBytes);
+        var head = ReadIfExists(HeadPath, MaxHeadBytes);
         var lines = new List<byte[]>();
         byte[]? tail = null;
         if (log is not null)
@@ -257,15 +257,27 @@ public sealed class AuditTrail(string directory)
         return (written[0].Seq, AuditHead.LineHash(AuditLineMac.Sign(written[0].ToLine(), sealKey)));
     }
 
-    static byte[]? ReadIfExists(string path)
+    /// <summary>
+    /// The most of <c>audit.log</c> this tool reads: about 300,000 entries of about 800 bytes. The log is read whole,
+    /// and `audit verify --dir` reads whatever it is given (a device or a pipe has no end), so there is a bound.
+    /// </summary>
+    public const int MaxLogBytes = 256 << 20;
+    /// <summary>A head is about 210 bytes.</summary>
+    public const int MaxHeadBytes = 4096;
+
+    static byte[]? ReadIfExists(string path, int maxBytes)
     {
+        byte[]? content;
         try
         {
-            return File.Exists(path) ? File.ReadAllBytes(path) : null;
+            if (!File.Exists(path)) return null;
+            content = BoundedFile.ReadPublic(path, maxBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw RuntimeErrors.AuditUnreadable(path, ErrorText.Describe(e));
         }
+        var limit = maxBytes >= 1 << 20 ? $"{maxBytes >> 20} MiB" : $"{maxBytes} bytes";
+        return content ?? throw RuntimeErrors.AuditUnreadable(path, $"it is larger than {limit}, the most this tool reads");
     }
 }

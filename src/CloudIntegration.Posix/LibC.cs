@@ -17,6 +17,7 @@ public static partial class LibC
     public const uint RENAME_NOREPLACE = 1;
 
     public const int EPERM = 1;
+    public const int ENOENT = 2;
     public const int EACCES = 13;
     public const int EEXIST = 17;
     public const int EINVAL = 22;
@@ -43,6 +44,29 @@ public static partial class LibC
     /// <summary>A second name for a file; fails with EEXIST, atomically, when the new name exists.</summary>
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Link(string existingPath, string newPath);
+
+    /// <summary>Flushes the whole file system that holds <paramref name="fd"/>: one call covers many files.</summary>
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    public static partial int SyncFs(int fd);
+
+    /// <summary>
+    /// The device an open file lives on. statx's layout is the same on every Linux architecture (unlike struct stat):
+    /// stx_dev_major at offset 136, stx_dev_minor at 140 of its 256 bytes.
+    /// </summary>
+    public static int DeviceOf(int fd, out ulong device)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        const int AT_EMPTY_PATH = 0x1000;
+        const uint STATX_BASIC_STATS = 0x7ff;
+        var result = Statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, buffer);
+        device = result == 0
+            ? ((ulong)BitConverter.ToUInt32(buffer[136..]) << 32) | BitConverter.ToUInt32(buffer[140..])
+            : 0;
+        return result;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
 
     /// <summary>Creates one directory; fails with EEXIST when the name exists.</summary>
     [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -91,7 +91,7 @@ public static class CeremonyCommand
     /// <summary>Next to the file, named after it and the start time, so a second run never overwrites signed minutes.</summary>
     static string DefaultReportPath(CeremonyDocument document, DateTimeOffset started) =>
         Path.Combine(document.Directory,
-                     $"{Path.GetFileNameWithoutExtension(document.Path)}-minutes-{started.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.md");
+                     $"{Path.GetFileNameWithoutExtension(document.Path)}-minutes-{TextFormats.Utc(started, TextFormats.FileNameTimestamp)}.md");
 
     /// <summary>On a terminal, a live line per export (replaced when it ends); otherwise one plain line per export.</summary>
     static void Progress(CeremonyRun.ProgressEvent progress, bool live, Stopwatch clock, ToolEnvironment env)
@@ -142,7 +142,7 @@ public static class CeremonyCommand
     static string JsonSummary(CeremonyOutcome outcome, string reportPath)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, TextFormats.IndentedJson))
         {
             var document = outcome.Plan.Document;
             json.WriteStartObject();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CloudIntegration.Cli;
+using CloudIntegration.IO;
 
 namespace CloudIntegration.Cli;
 
@@ -68,7 +69,7 @@ public static class CeremonyMinutes
 
     static void Row(StringBuilder md, string name, string value) => md.Append($"- **{name}:** {value}\n");
 
-    static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    static string Time(DateTimeOffset time) => TextFormats.Utc(time, TextFormats.ReadableTime) + "Z";
 
     static string Head(AuditMark? head) => head is null ? "(no audit trail yet)" : $"{head.Entries.ToString(CultureInfo.InvariantCulture)} entries, last `{head.Last}`";
 

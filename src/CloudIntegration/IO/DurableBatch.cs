@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CloudIntegration.Native.Posix;
 
 namespace CloudIntegration.IO;
 
@@ -58,17 +59,23 @@ public sealed class DurableBatch : IDisposable
         var synced = new HashSet<ulong>();
         foreach (var directory in directories)
         {
-            var fd = Native.open(directory, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC);
-            if (fd < 0) continue;   // removed since (a failed export cleaning up): nothing of it left to flush
+            // O_RDONLY without O_DIRECTORY: that flag's value differs between x86-64 and arm64 (see LibC).
+            var fd = LibC.Open(directory, LibC.O_RDONLY | LibC.O_CLOEXEC);
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.ENOENT) continue;   // removed since (a failed export cleaning up): nothing of it left to flush
+                throw new IOException($"cannot open {directory} to flush it (errno {errno})");
+            }
             try
             {
                 // Two directories on one file system need one syncfs; the device number tells them apart.
-                if (Native.fstat_dev(fd, out var device) == 0 && !synced.Add(device)) continue;
-                if (Native.syncfs(fd) != 0) throw new IOException($"syncfs failed on {directory} (errno {Marshal.GetLastPInvokeError()})");
+                if (LibC.DeviceOf(fd, out var device) == 0 && !synced.Add(device)) continue;
+                if (LibC.SyncFs(fd) != 0) throw new IOException($"syncfs failed on {directory} (errno {Marshal.GetLastPInvokeError()})");
             }
             finally
             {
-                Native.close(fd);
+                LibC.Close(fd);
             }
         }
     }
@@ -82,34 +89,5 @@ public sealed class DurableBatch : IDisposable
     public void Dispose()
     {
         if (_active) _current = _outer;
-    }
-
-    static class Native
-    {
-        public const int O_RDONLY = 0;
-        public const int O_DIRECTORY = 0x10000;
-        public const int O_CLOEXEC = 0x80000;
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int syncfs(int fd);
-
-        [DllImport("libc")]
-        public static extern int close(int fd);
-
-        /// <summary>st_dev of an open file: the first field of struct stat on every Linux ABI (statx keeps it out of layout questions).</summary>
-        public static int fstat_dev(int fd, out ulong device)
-        {
-            var buffer = new byte[256];
-            // statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS): stx_dev_major at offset 136, stx_dev_minor at 140.
-            var result = statx(fd, "", 0x1000, 0x7ff, buffer);
-            device = result == 0 ? ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140) : 0;
-            return result;
-        }
-
-        [DllImport("libc", SetLastError = true)]
-        static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
     }
 }

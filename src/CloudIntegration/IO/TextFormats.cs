@@ -14,6 +14,8 @@ public static class TextFormats
     /// <summary>For people reading a trail: a space instead of the T, the Z left to the caller.</summary>
     public const string ReadableTime = "yyyy-MM-dd HH:mm:ss";
     public const string Date = "yyyy-MM-dd";
+    /// <summary>Basic ISO 8601 UTC, for file names (no colons, which Windows refuses).</summary>
+    public const string FileNameTimestamp = "yyyyMMdd'T'HHmmss'Z'";
 
     public static string Utc(DateTimeOffset time, string format = Timestamp) =>
         time.UtcDateTime.ToString(format, CultureInfo.InvariantCulture);

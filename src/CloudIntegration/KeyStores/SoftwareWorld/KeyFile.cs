@@ -101,8 +101,10 @@ sealed class KeyFile
             var sealedBytes = TextFormats.CanonicalBase64(lines[3]);
             using var json = JsonDocument.Parse(lines[1]);
             var root = json.RootElement;
+            var name = root.GetProperty("name").GetString()!;
+            if (!KeyName.IsValid(name)) return ParseResult.Damaged;
             var record = new KeyRecord(
-                KeyName.Parse(root.GetProperty("name").GetString()!),
+                KeyName.Parse(name),
                 KeyType.Find(root.GetProperty("type").GetString()!) ?? throw new FormatException("type"),
                 Protection.Decode(root.GetProperty("protection").GetString()!) ?? throw new FormatException("protection"),
                 root.GetProperty("id").GetString()!,
@@ -113,7 +115,7 @@ sealed class KeyFile
             parsed = new KeyFile { Record = record, AuthenticatedHeader = header, HeaderMac = mac, Sealed = sealedBytes };
             return ParseResult.Ok;
         }
-        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or Errors.ToolError)
+        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return ParseResult.Damaged;
         }

@@ -5,47 +5,37 @@
 #   2. a world grown to KEYS keys (default 100,000) by ceremonies, then: one export there against one in a world of
 #      10 keys, alternating, PAIRS pairs (target: ratio <= 1.2); 'keys list' (<= 2 s); 'audit verify' (<= 5 s).
 #   scripts/benchmark-scale.sh [KEYS] [PAIRS]          (defaults 100000 and 15)
+#   CLOUD_INTEGRATION_BENCH_TOOL=/path/to/cloud_integration_tool ...   (use that build instead of installing one)
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 keys="${1:-100000}"
 pairs="${2:-15}"
 mkdir -p "$here/.build"
 work="$(mktemp -d "$here/.build/benchmark-scale.XXXXXX")"; trap 'rm -rf "$work"' EXIT
-echo "installing into $work/prefix ..." >&2
-PREFIX="$work/prefix" "$here/install.sh" >&2
-tool="$work/prefix/bin/cloud_integration_tool"
+tool="${CLOUD_INTEGRATION_BENCH_TOOL:-}"   # an already built native tool, instead of installing one
+if [ -z "$tool" ]; then
+  echo "installing into $work/prefix ..." >&2
+  PREFIX="$work/prefix" "$here/install.sh" >&2
+  tool="$work/prefix/bin/cloud_integration_tool"
+fi
 wrap="$here/examples/WrappingPublicKey.bin"
 pin="$(openssl pkey -pubin -inform DER -in "$wrap" -outform DER | sha256sum | cut -d' ' -f1)"
 
 # A ceremony file of COUNT aws exports named PREFIX-NNNNNN, written next to DIR/out.
 ceremony() {  # DIR PREFIX COUNT
   mkdir -p "$1/out"
-  python3 - "$1/ceremony.json" "$2" "$3" "$wrap" "$pin" <<'PY'
-import json, sys
-path, prefix, count, wrap, pin = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-exports = [{"provider": "aws", "keyName": f"{prefix}-{i:06d}", "keyType": "AES-256", "protection": "module",
-            "wrappingKey": wrap, "wrappingKeyFingerprint": pin, "wrapAlg": "RSAES_OAEP_SHA_256", "outputDir": "out"}
-           for i in range(count)]
-json.dump({"title": f"{count} exports", "exports": exports}, open(path, "w"), indent=1)
-PY
+  python3 "$here/scripts/make-ceremony.py" "$1/ceremony.json" "$2" "$3" "$wrap" "$pin"
 }
 
-seconds() { python3 -c 'import sys,time; t=time.perf_counter(); import subprocess; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(f"{time.perf_counter()-t:.3f}")' "$@"; }
-
 echo "== 1. a ceremony of 1,000 AES-256 aws exports (module protection, RSA-4096 wrapping key)"
-for run in 1 2 3; do
-  export CLOUD_INTEGRATION_WORLD="$work/c$run/world"
-  ceremony "$work/c$run" "c$run" 1000
-  "$tool" aws warm-up "$wrap" RSAES_OAEP_SHA_256 --output-dir "$work/c$run/out" >/dev/null 2>&1   # the world exists before
-  echo "  run $run: $(seconds "$tool" ceremony run "$work/c$run/ceremony.json" --report "$work/c$run/minutes.md") s"
-  "$tool" audit verify | sed 's/^/    /'
-done
+CLOUD_INTEGRATION_BENCH_TOOL="$tool" "$here/scripts/benchmark-ceremony.sh" 3 1000
 
 echo "== 2. a world of $keys keys against one of 10"
 export CLOUD_INTEGRATION_WORLD="$work/small/world"
 ceremony "$work/small" small 10
 "$tool" ceremony run "$work/small/ceremony.json" --report "$work/small/minutes.md" >/dev/null 2>&1
 export CLOUD_INTEGRATION_WORLD="$work/big/world"
+echo "  load before: $(uptime | sed 's/.*load average/load average/')"
 start=$(date +%s)
 for ((made = 0; made < keys; made += 10000)); do
   n=$(( keys - made < 10000 ? keys - made : 10000 ))
@@ -80,3 +70,4 @@ print(f"  keys list (big world): median {statistics.median(lists):.2f} s (target
 verifies = [timed(big, [tool, "audit", "verify"], work) for _ in range(3)]
 print(f"  audit verify (big world): median {statistics.median(verifies):.2f} s (target <= 5 s)")
 PY
+echo "  load after: $(uptime | sed 's/.*load average/load average/')"

@@ -4,6 +4,7 @@
 # `openssl pkeyutl` for the RSA-OAEP-SHA-256 wrap), measured side by side in one run: the two alternate, pair by
 # pair, so both see the same machine load. Prints each median and the median of the per-pair ratios tool/openssl.
 #   scripts/benchmark.sh [PAIRS]          (default 31; at least 15)
+#   CLOUD_INTEGRATION_BENCH_TOOL=/path/to/cloud_integration_tool ...   (use that build instead of installing one)
 # The work directory is on the repository's disk (not TMPDIR, which may be a tmpfs where fsync costs nothing).
 # Also times --version and -h (hyperfine) when hyperfine is installed.
 set -euo pipefail
@@ -12,9 +13,13 @@ pairs="${1:-31}"
 [ "$pairs" -ge 15 ] || { echo "error: at least 15 pairs (got $pairs)" >&2; exit 2; }
 mkdir -p "$here/.build"
 work="$(mktemp -d "$here/.build/benchmark.XXXXXX")"; trap 'rm -rf "$work"' EXIT
-echo "installing into $work/prefix ..." >&2
-PREFIX="$work/prefix" "$here/install.sh" >&2
-tool="$work/prefix/bin/cloud_integration_tool"
+tool="${CLOUD_INTEGRATION_BENCH_TOOL:-}"   # an already built native tool, instead of installing one
+if [ -z "$tool" ]; then
+  echo "installing into $work/prefix ..." >&2
+  PREFIX="$work/prefix" "$here/install.sh" >&2
+  tool="$work/prefix/bin/cloud_integration_tool"
+fi
+echo "load before: $(uptime | sed 's/.*load average/load average/')"
 wrap="$here/examples/WrappingPublicKey.bin"
 export CLOUD_INTEGRATION_WORLD="$work/world"
 mkdir -p "$work/out" && cd "$work/out"
@@ -49,3 +54,4 @@ PY
 if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 5 --runs 50 "$tool --version" "$tool -h" 2>/dev/null | grep -E 'Benchmark|Time'
 fi
+echo "load after: $(uptime | sed 's/.*load average/load average/')"

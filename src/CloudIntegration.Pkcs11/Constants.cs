@@ -79,9 +79,11 @@ public static class CKM
     public const nuint RSA_PKCS_OAEP = 0x9;
     public const nuint RSA_AES_KEY_WRAP = 0x1054;
     public const nuint SHA_1 = 0x220;
+    public const nuint SHA224 = 0x255;
     public const nuint SHA256 = 0x250;
     public const nuint SHA384 = 0x260;
     public const nuint SHA512 = 0x270;
+    public const nuint GENERIC_SECRET_KEY_GEN = 0x350;
     public const nuint EC_KEY_PAIR_GEN = 0x1040;
     public const nuint AES_KEY_GEN = 0x1080;
     public const nuint AES_KEY_WRAP = 0x2109;
@@ -95,9 +97,11 @@ public static class CKM
         [RSA_PKCS_OAEP] = "CKM_RSA_PKCS_OAEP",
         [RSA_AES_KEY_WRAP] = "CKM_RSA_AES_KEY_WRAP",
         [SHA_1] = "CKM_SHA_1",
+        [SHA224] = "CKM_SHA224",
         [SHA256] = "CKM_SHA256",
         [SHA384] = "CKM_SHA384",
         [SHA512] = "CKM_SHA512",
+        [GENERIC_SECRET_KEY_GEN] = "CKM_GENERIC_SECRET_KEY_GEN",
         [EC_KEY_PAIR_GEN] = "CKM_EC_KEY_PAIR_GEN",
         [AES_KEY_GEN] = "CKM_AES_KEY_GEN",
         [AES_KEY_WRAP] = "CKM_AES_KEY_WRAP",
@@ -116,6 +120,7 @@ public static class CKG
     public const nuint MGF1_SHA256 = 0x2;
     public const nuint MGF1_SHA384 = 0x3;
     public const nuint MGF1_SHA512 = 0x4;
+    public const nuint MGF1_SHA224 = 0x5;
 
     public static string Name(nuint mgf) => mgf switch
     {
@@ -123,6 +128,7 @@ public static class CKG
         MGF1_SHA256 => "CKG_MGF1_SHA256",
         MGF1_SHA384 => "CKG_MGF1_SHA384",
         MGF1_SHA512 => "CKG_MGF1_SHA512",
+        MGF1_SHA224 => "CKG_MGF1_SHA224",
         _ => $"CKG_0x{(ulong)mgf:X}",
     };
 }

@@ -46,7 +46,7 @@ public unsafe struct CK_FUNCTION_LIST
     public delegate* unmanaged[Cdecl]<nuint, nuint, uint> C_DestroyObject;
     public void* C_GetObjectSize;
     public delegate* unmanaged[Cdecl]<nuint, nuint, byte*, nuint, uint> C_GetAttributeValue;
-    public void* C_SetAttributeValue;
+    public delegate* unmanaged[Cdecl]<nuint, nuint, byte*, nuint, uint> C_SetAttributeValue;
     public delegate* unmanaged[Cdecl]<nuint, byte*, nuint, uint> C_FindObjectsInit;
     public delegate* unmanaged[Cdecl]<nuint, byte*, nuint, nuint*, uint> C_FindObjects;
     public delegate* unmanaged[Cdecl]<nuint, uint> C_FindObjectsFinal;

@@ -47,9 +47,12 @@ public static class CKR
     public const nuint OK = 0x0;
     public const nuint GENERAL_ERROR = 0x5;
     public const nuint ARGUMENTS_BAD = 0x7;
+    public const nuint ATTRIBUTE_READ_ONLY = 0x10;
     public const nuint ATTRIBUTE_SENSITIVE = 0x11;
     public const nuint ATTRIBUTE_TYPE_INVALID = 0x12;
+    public const nuint ACTION_PROHIBITED = 0x1B;
     public const nuint DEVICE_REMOVED = 0x32;
+    public const nuint FUNCTION_NOT_SUPPORTED = 0x54;
     public const nuint KEY_FUNCTION_NOT_PERMITTED = 0x68;
     public const nuint KEY_NOT_WRAPPABLE = 0x69;
     public const nuint KEY_UNEXTRACTABLE = 0x6A;

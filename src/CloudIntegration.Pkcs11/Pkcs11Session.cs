@@ -94,6 +94,10 @@ public sealed unsafe class Pkcs11Session : IDisposable
         fixed (byte* p = value) return Layout.ReadUlong(p);
     }
 
+    /// <summary>C_SetAttributeValue: changes attributes of an object (the tool changes only CKA_ID, to settle a new key).</summary>
+    public void SetAttributes(nuint handle, AttributeTemplate template) =>
+        Pkcs11Exception.Check(F->C_SetAttributeValue(_handle, handle, template.Native, (nuint)template.Count), "C_SetAttributeValue");
+
     public nuint CreateObject(AttributeTemplate template)
     {
         nuint handle;

@@ -24,7 +24,7 @@ public sealed class ArchitectureTests
         ["KeyStores"],                                        // IKeyStore, KeyRecord, IKeyDerivation
         ["Wrapping", "Credentials"],                          // wrap algorithms and wrapping keys; where secrets come from
         ["Keys", "IO"],                                       // key names, types, protections; atomic files
-        ["Errors", "Native.Pkcs11", "Native.Posix"],          // error types and wording; the PKCS#11 binding; libc file calls
+        ["Errors", "Native.Pkcs11", "Native.Posix", "Native.OpenSsl"], // error types and wording; the PKCS#11 binding; libc file calls; libcrypto (SHA-224, Ed25519)
     ];
 
     /// <summary>Namespaces only the listed ones may use, whatever their row.</summary>

@@ -31,7 +31,7 @@ public sealed class ExportCaseCoverageTests
         var unknown = Covered().Except(Accepted()).Order().ToList();
         Assert.True(unknown.Count == 0, "in ExportCases.All but not accepted by the registry:\n  " + string.Join("\n  ", unknown));
         var providers = ProviderRegistry.For(ProgramFlavor.CloudIntegrationTool);
-        // Cases the table expects every store to refuse (SHA-224, which .NET lacks) are refusals by design.
+        // Cases the table expects the embedded world to refuse would be refusals by design (there are none today).
         foreach (var c in ExportCases.All.Where(c => KeyStoreUnderTest.All[0].ExpectedError(c) is null))
         {
             var provider = providers.Parse(c.Provider);

@@ -67,11 +67,18 @@ public sealed class AuditTrail(string directory)
         return Read();
     }
 
+    /// <summary>The sealed head as it is now (read under the lock), without reading the log; null when there is none.</summary>
+    public AuditHead? ReadHeadLocked()
+    {
+        using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
+        return ReadIfExists(HeadPath, MaxHeadBytes) is { } head ? AuditHead.TryParse(head) : null;
+    }
+
     /// <summary>Throws unless an append would extend the sealed trail (an empty trail is fine).</summary>
     public void CheckAppendable(ReadOnlySpan<byte> sealKey)
     {
         using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
-        SealedEnd(Read(), sealKey);
+        SealedEnd(sealKey);
     }
 
     /// <summary>
@@ -81,7 +88,7 @@ public sealed class AuditTrail(string directory)
     public IReadOnlyList<AuditEntry> Append(IReadOnlyList<AuditEntry> entries, ReadOnlySpan<byte> sealKey)
     {
         using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
-        var (count, last) = SealedEnd(Read(), sealKey);
+        var (count, last) = SealedEnd(sealKey);
         return AppendLocked(entries, count, last, sealKey);
     }
 
@@ -183,6 +190,9 @@ public sealed class AuditTrail(string directory)
     /// numbered and chained on from the sealed end and carries a MAC that verifies under this world's key (so only the
     /// tool could have written it), the head is resealed over them and a "recover" entry records it.
     /// </summary>
+    (long Count, string Last) SealedEnd(ReadOnlySpan<byte> sealKey) =>
+        AuditTail.TrySealedEnd(this, sealKey) ?? SealedEnd(Read(), sealKey);
+
     (long Count, string Last) SealedEnd(Snapshot trail, ReadOnlySpan<byte> sealKey)
     {
         if (trail.IsEmpty) return (0, AuditHead.Genesis);
@@ -203,22 +213,23 @@ public sealed class AuditTrail(string directory)
         var sealedLast = head.Entries == 0 ? AuditHead.Genesis : AuditHead.LineHash(trail.Lines[(int)head.Entries - 1]);
         if (sealedLast != head.Last) throw RuntimeErrors.AuditBroken(Directory, $"line {head.Entries} of audit.log differs from the sealed head");
         if (trail.Lines.Count == head.Entries) return (head.Entries, head.Last);
-        return Reseal(trail, head, sealKey);
+        return Reseal([.. trail.Lines.Skip((int)head.Entries)], head, sealKey);
     }
 
-    (long Count, string Last) Reseal(Snapshot trail, AuditHead head, ReadOnlySpan<byte> sealKey)
+    /// <summary>Reseals the head over <paramref name="beyond"/>, the whole lines after the sealed end, if the tool wrote them.</summary>
+    internal (long Count, string Last) Reseal(IReadOnlyList<byte[]> beyond, AuditHead head, ReadOnlySpan<byte> sealKey)
     {
-        var extra = trail.Lines.Count - head.Entries;
+        var extra = beyond.Count;
         var first = head.Entries + 1;
         if (extra > MaxLinesPerAppend)
         {
-            throw RuntimeErrors.AuditBroken(Directory, $"lines {first} to {trail.Lines.Count} of audit.log are not covered by the sealed head " +
+            throw RuntimeErrors.AuditBroken(Directory, $"lines {first} to {head.Entries + extra} of audit.log are not covered by the sealed head " +
                                                        $"(more than one run's worth: {extra} lines)");
         }
         var last = head.Last;
-        for (var number = first; number <= trail.Lines.Count; number++)
+        for (var number = first; number <= head.Entries + extra; number++)
         {
-            var line = trail.Lines[(int)number - 1];
+            var line = beyond[(int)(number - first)];
             var entry = AuditEntry.TryParse(line);
             if (entry is null || entry.Seq != number || entry.Prev != last)
             {
@@ -231,7 +242,7 @@ public sealed class AuditTrail(string directory)
             }
             last = AuditHead.LineHash(line);
         }
-        long count = trail.Lines.Count;
+        var count = head.Entries + extra;
         var lines = extra == 1 ? $"line {first}" : $"lines {first} to {count}";
         try
         {
@@ -265,7 +276,7 @@ public sealed class AuditTrail(string directory)
     /// <summary>A head is about 210 bytes.</summary>
     public const int MaxHeadBytes = 4096;
 
-    static byte[]? ReadIfExists(string path, int maxBytes)
+    internal static byte[]? ReadIfExists(string path, int maxBytes)
     {
         byte[]? content;
         try

@@ -71,12 +71,15 @@ public sealed class ExportAudit(ExportRequest request, WrappingPublicKey wrappin
     public void Refused(ToolError error)
     {
         if (_trailFailed) return;
-        audit.TryRecordRefusal(Entry(AuditEntry.Export, AuditEntry.Refused) with
-        {
-            Error = error.Message,
-            Note = _created ? "the key generated for this export was destroyed again" : null,
-        });
+        audit.TryRecordRefusal(Refusal(error));
     }
+
+    /// <summary>The refused entry for <paramref name="error"/>, not yet recorded.</summary>
+    public AuditEntry Refusal(ToolError error) => Entry(AuditEntry.Export, AuditEntry.Refused) with
+    {
+        Error = error.Message,
+        Note = _created ? "the key generated for this export was destroyed again" : null,
+    };
 
     AuditEntry Entry(string @event, string outcome)
     {

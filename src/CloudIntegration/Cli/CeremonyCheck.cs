@@ -41,6 +41,7 @@ public static class CeremonyCheck
         var providers = ProviderRegistry.For(env.Flavor);
         var writers = new Dictionary<string, string>(StringComparer.Ordinal);           // output file -> export label
         var keys = new Dictionary<string, (KeyType? Type, Protection Protection, string Label)>(StringComparer.Ordinal);
+        var wrappingKeys = new Dictionary<string, (WrappingPublicKey? Key, string? Error)>(StringComparer.Ordinal);
         var worldRoot = KeyStoreSelection.WorldRoot(env);
         var context = new RequestContext(document.Directory, worldRoot, env.Variable(Pkcs11Setup.LibraryVariable));
         using var stored = StoredKeys.Open(worldRoot, env);
@@ -61,15 +62,21 @@ public static class CeremonyCheck
                 Problem(e.Message);
             }
 
-            WrappingPublicKey? wrappingKey = null;
-            try
+            // Read once per file: a ceremony of many exports usually pins one wrapping key (and the run then imports it once).
+            if (!wrappingKeys.TryGetValue(wrapKeyPath, out var loaded))
             {
-                wrappingKey = WrappingPublicKey.Load(wrapKeyPath);
+                try
+                {
+                    loaded = (WrappingPublicKey.Load(wrapKeyPath), null);
+                }
+                catch (ToolError e)
+                {
+                    loaded = (null, e.Message);
+                }
+                wrappingKeys[wrapKeyPath] = loaded;
             }
-            catch (ToolError e)
-            {
-                Problem(e.Message);
-            }
+            var wrappingKey = loaded.Key;
+            if (loaded.Error is { } unreadable) Problem(unreadable);
             var pinned = PinnedFingerprint.Normalize(entry.WrappingKeyFingerprint);
             if (pinned is null)
             {

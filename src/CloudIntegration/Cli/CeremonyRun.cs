@@ -55,15 +55,17 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
         using var world = new WorldSession(KeyStoreSelection.WorldRoot(env), env.Diagnostics);
         using var audit = new CeremonyAudit(world, author, env.Diagnostics);
         var before = Head(audit);
-        var history = audit.Trail.Entries();
+        var history = CompletedExports(audit.Trail.Entries());
         var outcomes = new List<ExportOutcome>();
         var stopped = false;
-        // Records are appended a batch at a time and files flushed by syncfs barriers (see AuditBatch, DurableBatch):
-        // nothing is reported as done before its record and files are durable.
-        using (var durable = DurableBatch.Begin())
+        // New keys and outputs are staged and published a chunk at a time, records appended with them, everything
+        // flushed by a few syncfs barriers per chunk (CeremonyChunk, DeferredPublication): nothing is reported as done
+        // before its key, files and record are durable, and no output is published before the key it wraps.
+        using (var durable = DurableBatch.BeginDeferred())
         {
             var batch = audit.StartBatch();
-            var recorded = 0;
+            var chunk = new CeremonyChunk(durable, batch, audit, options.KeepGoing);
+            var from = 0;
             try
             {
                 foreach (var planned in plan.Exports)
@@ -74,13 +76,19 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
                         continue;
                     }
                     options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, null));
+                    batch.Owner = outcomes.Count;
+                    if (durable.Deferred is { } deferred) deferred.Owner = outcomes.Count;
                     var outcome = RunOne(planned, world, audit, history);
                     outcomes.Add(outcome);
-                    if (batch.Due || outcome.Status == ExportStatus.Failed) recorded = Record(batch, durable, outcomes, recorded);
-                    options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, outcome));
-                    if (outcome.Status == ExportStatus.Failed && !options.KeepGoing) stopped = true;
+                    if (batch.Due || outcome.Status == ExportStatus.Failed)
+                    {
+                        stopped = chunk.Publish(outcomes, from, final: false);
+                        from = outcomes.Count;
+                    }
+                    options.Progress(new ProgressEvent(planned.Entry.Number, plan.Exports.Count, planned, outcomes[^1]));
+                    if (outcomes[^1].Status == ExportStatus.Failed && !options.KeepGoing) stopped = true;
                 }
-                Record(batch, durable, outcomes, recorded);
+                chunk.Publish(outcomes, from, final: true);
             }
             finally
             {
@@ -91,32 +99,12 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
         return new CeremonyOutcome(plan, outcomes, before, Head(audit), started, DateTimeOffset.UtcNow, author.User, author.Host, stores);
     }
 
-    /// <summary>
-    /// Appends the queued records and makes them and the exports' files durable; then the outcomes since
-    /// <paramref name="from"/> carry their numbered entries. If the trail cannot take them, those exports' files are
-    /// removed and they count as failed: no export is left off the record.
-    /// </summary>
-    static int Record(AuditBatch audit, DurableBatch durable, List<ExportOutcome> outcomes, int from)
-    {
-        try
-        {
-            audit.Flush();
-            durable.Commit();
-            for (var i = from; i < outcomes.Count; i++) outcomes[i] = outcomes[i] with { Record = audit.Written(outcomes[i].Record) };
-        }
-        catch (ToolError e)
-        {
-            for (var i = from; i < outcomes.Count; i++)
-            {
-                if (outcomes[i].Status != ExportStatus.Exported) continue;
-                foreach (var file in outcomes[i].Result!.Files) AtomicFile.TryDelete(file.Path);
-                outcomes[i] = outcomes[i] with { Status = ExportStatus.Failed, Error = e.Message + "; the export's files were removed" };
-            }
-        }
-        return outcomes.Count;
-    }
+    /// <summary>The successful export records of the trail, by key name, oldest first: what <see cref="Completed"/> looks through.</summary>
+    static ILookup<string, AuditEntry> CompletedExports(IReadOnlyList<AuditEntry> entries) =>
+        entries.Where(e => e.Event == AuditEntry.Export && e.Outcome == AuditEntry.Ok && e.Key is not null && e.Files.Count > 0)
+               .ToLookup(e => e.Key!, StringComparer.Ordinal);
 
-    ExportOutcome RunOne(PlannedExport planned, WorldSession world, CeremonyAudit audit, IReadOnlyList<AuditEntry> history)
+    ExportOutcome RunOne(PlannedExport planned, WorldSession world, CeremonyAudit audit, ILookup<string, AuditEntry> history)
     {
         var clock = Stopwatch.StartNew();
         var earlierWarnings = env.Diagnostics.Warnings.Count;
@@ -161,16 +149,13 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
     }
 
     /// <summary>The latest successful record of exactly this export whose files are all still as written, if the key is still the same.</summary>
-    static AuditEntry? Completed(PlannedExport planned, IKeyStore store, IReadOnlyList<AuditEntry> history)
+    static AuditEntry? Completed(PlannedExport planned, IKeyStore store, ILookup<string, AuditEntry> history)
     {
         var plan = planned.Plan;
-        for (var i = history.Count - 1; i >= 0; i--)
+        foreach (var e in history[plan.KeyName.Value].Reverse())
         {
-            var e = history[i];
-            if (e.Event != AuditEntry.Export || e.Outcome != AuditEntry.Ok || e.Key != plan.KeyName.Value ||
-                e.Provider != plan.Provider.Name || e.WrapAlgorithm != plan.Algorithm.Name ||
-                e.WrappingKeyFingerprint != planned.WrappingKey.Fingerprint || e.OutputDirectory != planned.OutputDirectory ||
-                e.Files.Count == 0)
+            if (e.Provider != plan.Provider.Name || e.WrapAlgorithm != plan.Algorithm.Name ||
+                e.WrappingKeyFingerprint != planned.WrappingKey.Fingerprint || e.OutputDirectory != planned.OutputDirectory)
             {
                 continue;
             }
@@ -195,6 +180,6 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
     static AuditMark? Head(CeremonyAudit audit)
     {
         if (!Directory.Exists(audit.Trail.Directory)) return null;
-        return audit.Trail.ReadLocked().Head is { } head ? new AuditMark(head.Entries, head.Last) : null;
+        return audit.Trail.ReadHeadLocked() is { } head ? new AuditMark(head.Entries, head.Last) : null;
     }
 }

@@ -140,9 +140,12 @@ public static class RuntimeErrors
     public static RuntimeError Pkcs11Failed(string where, string call, Exception inner) =>
         Runtime($"{where}: {call}", inner);
 
-    public static RuntimeError Sha224NotAvailable(string what) =>
-        Runtime($"{what} needs SHA-224, which .NET's cryptography does not offer, so this version refuses it before " +
-                "generating anything; choose the SHA-256 variant (RSA_AES_KEY_WRAP_SHA_256, HMAC-SHA256)");
+    public static RuntimeError Sha224NotAvailable(string what, string why) =>
+        Runtime($"{what} needs SHA-224, which .NET's cryptography does not offer and {why}; nothing was generated; " +
+                "choose the SHA-256 variant (RSA_AES_KEY_WRAP_SHA_256, HMAC-SHA256)");
+
+    public static RuntimeError Ed25519NotAvailable(string keyType, string why) =>
+        Runtime($"a {keyType} key needs Ed25519, which .NET's cryptography does not offer and {why}; nothing was generated");
 
     public static RuntimeError TokenCannotWrapPrivateKeyDirectly(string keyType, string algorithm, string where) =>
         Runtime($"{where} cannot wrap a {keyType} private key with {algorithm}: a PKCS#11 token wraps private keys only under " +
@@ -161,6 +164,16 @@ public static class RuntimeErrors
     public static RuntimeError Pkcs11DuplicateKey(string keyName, string where, IEnumerable<string> ids) =>
         Runtime($"key '{keyName}' exists more than once on {where} (CKA_ID {List(ids)}); remove the extra copies with the " +
                 "token's tools before exporting it");
+
+    public static RuntimeError Pkcs11UnfinishedKey(string keyName, string where, string id, string type, int waitedSeconds) =>
+        Runtime($"key '{keyName}' on {where} exists only as an unfinished copy (CKA_ID {id}, still marked fresh after " +
+                $"{waitedSeconds} s): an export stopped between generating and settling it. If no export of '{keyName}' is " +
+                $"running on any host, remove it (pkcs11-tool --login --delete-object --type {type} --id {id}" +
+                (type == "privkey" ? ", and --type pubkey with the same id" : "") + ") and export again; nothing was generated");
+
+    public static RuntimeError Pkcs11CreationContended(string keyName, string where, int attempts) =>
+        Runtime($"key '{keyName}' could not be created on {where}: in {attempts} attempts another export of the same name " +
+                "generated at the same moment each time, and both gave way; run the export again");
 
     public static RuntimeError NewPassphraseRefused(string why) =>
         Runtime(why + "; nothing was written");

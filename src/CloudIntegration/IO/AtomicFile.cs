@@ -85,9 +85,13 @@ public static class AtomicFile
     /// <summary>
     /// Writes a file atomically only if no file of that name exists. Returns false, writing nothing, if one does:
     /// of two processes creating the same file at once, exactly one wins and the other reads the winner's file.
+    /// <paramref name="deferrable"/>: the caller reads the file back only through <see cref="ReadablePath"/>.
     /// </summary>
-    public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
+    public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool deferrable = false)
     {
+        // In a ceremony's chunk a new key gets its name later, after one barrier for the whole chunk
+        // (DeferredPublication); until then its store reads it through ReadablePath. Other files are never deferred.
+        if (deferrable && DurableBatch.Current?.Deferred is { } deferred) return deferred.StageCreate(path, content, mode);
         // Even in a batch: a name that appears must never name an empty or partial file (keys are created this way).
         var temp = Stage(path, content, mode, syncNow: true);
         bool placed;
@@ -107,6 +111,17 @@ public static class AtomicFile
         }
         SyncDirectory(DirectoryOf(path));
         return true;
+    }
+
+    /// <summary>Where the file <paramref name="path"/> can be read: its temporary name while a chunk has not yet placed it.</summary>
+    public static string ReadablePath(string path) => DurableBatch.Current?.Deferred?.PendingPath(path) ?? path;
+
+    /// <summary>Deletes a file (or withdraws one a chunk has not yet placed); the directory is synced as for a rename.</summary>
+    public static void Delete(string path)
+    {
+        if (DurableBatch.Current?.Deferred?.TryWithdraw(path) == true) return;
+        File.Delete(path);
+        SyncDirectory(DirectoryOf(path));
     }
 
     /// <summary>

@@ -28,18 +28,28 @@ public sealed class DurableBatch : IDisposable
     readonly DurableBatch? _outer;
     readonly bool _active;
 
-    DurableBatch(bool active)
+    DurableBatch(bool active, bool deferred = false)
     {
         _active = active;
         _outer = _current;
         if (active) _current = this;
+        if (active && deferred) Deferred = new DeferredPublication(this);
     }
+
+    /// <summary>Set when new files and outputs wait for the caller to publish them in chunks (a ceremony run).</summary>
+    public DeferredPublication? Deferred { get; }
 
     /// <summary>The batch writes on this thread belong to, or null when each write must make itself durable.</summary>
     public static DurableBatch? Current => _current;
 
     /// <summary>Opens a batch (nested batches join the outer one: only the outermost commit flushes).</summary>
     public static DurableBatch Begin() => new(OperatingSystem.IsLinux() && _current is null);
+
+    /// <summary>
+    /// Opens a batch whose new files and outputs are published by the caller a chunk at a time
+    /// (<see cref="Deferred"/>); where batches are not available (not Linux) every write is immediate as usual.
+    /// </summary>
+    public static DurableBatch BeginDeferred() => new(OperatingSystem.IsLinux() && _current is null, deferred: true);
 
     /// <summary>Notes that <paramref name="directory"/> (or a file in it) was written and still needs flushing.</summary>
     public void Touched(string directory)

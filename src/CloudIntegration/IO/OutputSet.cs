@@ -21,40 +21,94 @@ public static class OutputSet
 {
     public static IReadOnlyList<WrittenFile> Write(string directory, IReadOnlyList<OutputFile> files)
     {
-        var placements = new List<Placement>();
-        string current = directory;
+        // A ceremony's chunk publishes its exports' files together, after their keys are durable (DeferredPublication).
+        if (DurableBatch.Current?.Deferred is { } deferred) return deferred.StageOutputs(directory, files);
+        // A run killed mid-export left its temporary files here; their writer is gone, so they are ours to remove.
+        AtomicFile.RemoveAbandoned(directory);
+        var set = Stage(directory, files);
+        set.Publish();
+        set.Settle();
+        return set.Written;
+    }
+
+    /// <summary>Writes every file under a temporary name (on failure, deletes what it wrote and throws the error line).</summary>
+    internal static StagedSet Stage(string directory, IReadOnlyList<OutputFile> files)
+    {
+        var set = new StagedSet(directory, files);
+        var current = directory;
         try
         {
-            // A run killed mid-export left its temporary files here; their writer is gone, so they are ours to remove.
-            AtomicFile.RemoveAbandoned(directory);
             foreach (var file in files)
             {
                 current = Path.Combine(directory, file.FileName);
-                placements.Add(new Placement(current, AtomicFile.Stage(current, file.Content, AtomicFile.Readable)));
+                set.Placements.Add(new Placement(current, AtomicFile.Stage(current, file.Content, AtomicFile.Readable)));
             }
-            foreach (var placement in placements)
-            {
-                current = placement.Final;
-                placement.KeepPrevious();
-            }
-            foreach (var placement in placements)
-            {
-                current = placement.Final;
-                AtomicFile.Replace(placement.Temp, placement.Final);
-                placement.Placed = true;
-            }
-            current = directory;
-            AtomicFile.SyncDirectory(Path.GetFullPath(directory));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var notRestored = RollBack(directory, placements);
-            if (notRestored.Count == 0) throw AtomicFile.Describe(current, e);
-            throw Errors.RuntimeErrors.OutputNotRestored(current, AtomicFile.Reason(e), notRestored, e);
+            set.Discard();
+            throw AtomicFile.Describe(current, e);
         }
-        // Placed and durable: the previous files are no longer needed.
-        foreach (var placement in placements) placement.DropPrevious();
-        return [.. files.Select((file, i) => WrittenFile.Of(placements[i].Final, file))];
+        return set;
+    }
+
+    /// <summary>One export's files, staged: then published (or discarded), and once durable settled.</summary>
+    internal sealed class StagedSet(string directory, IReadOnlyList<OutputFile> files)
+    {
+        public List<Placement> Placements { get; } = [];
+        bool _published;
+
+        IReadOnlyList<WrittenFile>? _written;
+
+        public IReadOnlyList<WrittenFile> Written => _written ??= [.. files.Select((file, i) => WrittenFile.Of(Placements[i].Final, file))];
+
+        /// <summary>
+        /// Keeps each file it replaces under a second name, renames every file into place, syncs the directory. On
+        /// failure every file is put back as it was and the error line is thrown.
+        /// </summary>
+        public void Publish()
+        {
+            string current = directory;
+            try
+            {
+                foreach (var placement in Placements)
+                {
+                    current = placement.Final;
+                    placement.KeepPrevious();
+                }
+                foreach (var placement in Placements)
+                {
+                    current = placement.Final;
+                    AtomicFile.Replace(placement.Temp, placement.Final);
+                    placement.Placed = true;
+                }
+                current = directory;
+                AtomicFile.SyncDirectory(Path.GetFullPath(directory));
+                _published = true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var notRestored = RollBack(directory, Placements);
+                if (notRestored.Count == 0) throw AtomicFile.Describe(current, e);
+                throw Errors.RuntimeErrors.OutputNotRestored(current, AtomicFile.Reason(e), notRestored, e);
+            }
+        }
+
+        /// <summary>Puts back what <see cref="Publish"/> did (or deletes the staged files); returns the files not restored.</summary>
+        public List<(string File, string? KeptAs)> Undo() => _published ? RollBack(directory, Placements) : Discard();
+
+        /// <summary>Deletes the staged files of a set that is not published.</summary>
+        public List<(string File, string? KeptAs)> Discard()
+        {
+            foreach (var placement in Placements) AtomicFile.TryDelete(placement.Temp);
+            return [];
+        }
+
+        /// <summary>Placed and durable: the previous files are no longer needed.</summary>
+        public void Settle()
+        {
+            foreach (var placement in Placements) placement.DropPrevious();
+        }
     }
 
     /// <summary>Undoes whatever was done, newest first; returns the files that could not be put back as they were.</summary>
@@ -76,7 +130,7 @@ public static class OutputSet
         return notRestored;
     }
 
-    sealed class Placement(string final, string temp)
+    internal sealed class Placement(string final, string temp)
     {
         public string Final { get; } = final;
         public string Temp { get; } = temp;

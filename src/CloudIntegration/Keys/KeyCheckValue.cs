@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CloudIntegration.Native.OpenSsl;
 
 namespace CloudIntegration.Keys;
 
@@ -26,6 +27,8 @@ public static class KeyCheckValue
             case KeyFamily.Hmac:
             {
                 var hash = type.HmacHash ?? throw new ArgumentException($"{type.Name} names no hash", nameof(type));
+                // .NET has no SHA-224; libcrypto computes it, proven by known answers first (Native/OpenSsl/Sha224.cs).
+                if (type == KeyType.HmacSha224) return Sha224.Hmac(key, zeroBlock)[..Length];
                 using var hmac = IncrementalHash.CreateHMAC(hash, key);
                 hmac.AppendData(zeroBlock);
                 return hmac.GetHashAndReset()[..Length];

@@ -1,6 +1,7 @@
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
 using CloudIntegration.Keys;
+using CloudIntegration.Native.OpenSsl;
 using CloudIntegration.Wrapping;
 
 namespace CloudIntegration.Providers;
@@ -93,9 +94,14 @@ public abstract class Provider
             throw UsageErrors.AlgorithmSizeMismatch(algorithm.Name, stated, wrappingKey.Bits);
         }
         if (Rule(type, algorithm, azureKek) is { } rule) throw UsageErrors.ProviderRule(Name, rule);
-        // .NET has no SHA-224 (neither HMAC nor OAEP), so these registry entries are refused by name until it has.
-        if (algorithm.Padding.Oaep == OaepHash.Sha224) throw RuntimeErrors.Sha224NotAvailable(algorithm.Name);
-        if (type.HmacHash?.Name == "SHA224") throw RuntimeErrors.Sha224NotAvailable($"a {type.Name} key (its check value)");
+        // .NET has no SHA-224 (neither HMAC nor OAEP); OpenSSL's libcrypto provides it once it has passed its known
+        // answers. Where it has not (no libcrypto, as on Windows), SHA-224 is refused by name before anything is generated.
+        if (algorithm.Padding.Oaep == OaepHash.Sha224 && Sha224.Unavailable is { } oaepWhy) throw RuntimeErrors.Sha224NotAvailable(algorithm.Name, oaepWhy);
+        if (type == KeyType.HmacSha224 && Sha224.Unavailable is { } hmacWhy)
+        {
+            throw RuntimeErrors.Sha224NotAvailable($"a {type.Name} key (its check value)", hmacWhy);
+        }
+        if (type.Family == KeyFamily.Ed25519 && Ed25519.Unavailable is { } ed25519Why) throw RuntimeErrors.Ed25519NotAvailable(type.Name, ed25519Why);
         if (algorithm.Construction == WrapConstruction.DirectRsa)
         {
             var limit = algorithm.Padding.MaxMessageBytes(wrappingKey.ModulusBytes);

@@ -13,7 +13,7 @@ public static class SoftwareConstructions
 
     public static byte[] Apply(ReadOnlySpan<byte> target, WrapRequest request)
     {
-        using var rsa = request.WrappingKey.CreateRsa();
+        var rsa = request.WrappingKey.Rsa;
         return request.Construction switch
         {
             WrapConstruction.DirectRsa => DirectRsa(rsa, target, request),
@@ -30,7 +30,7 @@ public static class SoftwareConstructions
             throw RuntimeErrors.Runtime($"a {target.Length}-byte key does not fit {request.Padding.Description} under a " +
                                         $"{request.WrappingKey.Bits}-bit wrapping key (at most {limit} bytes)");
         }
-        return rsa.Encrypt(target, request.Padding.DotNet);
+        return request.Padding.Encrypt(rsa, target);
     }
 
     static byte[] RsaAesKeyWrap(RSA rsa, ReadOnlySpan<byte> target, RsaPadding padding)
@@ -42,7 +42,7 @@ public static class SoftwareConstructions
             using var aes = Aes.Create();
             aes.SetKey(ephemeral);
             var wrappedTarget = aes.EncryptKeyWrapPadded(target);
-            var wrappedEphemeral = rsa.Encrypt(ephemeral, padding.DotNet);
+            var wrappedEphemeral = padding.Encrypt(rsa, ephemeral);
             return [.. wrappedEphemeral, .. wrappedTarget];
         }
         finally

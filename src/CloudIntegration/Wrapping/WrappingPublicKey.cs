@@ -35,6 +35,14 @@ public sealed class WrappingPublicKey
     public string Format { get; }
     public int StrengthBits => Keys.KeyType.RsaStrength(Bits);
 
+    RSA? _rsa;
+
+    /// <summary>
+    /// The key as the platform's RSA object, made once: importing it costs far more than one encryption (OpenSSL's
+    /// decoders), and a ceremony wraps hundreds of keys under the same wrapping key. Public values only.
+    /// </summary>
+    public RSA Rsa => _rsa ??= CreateRsa();
+
     public RSA CreateRsa()
     {
         var rsa = RSA.Create();

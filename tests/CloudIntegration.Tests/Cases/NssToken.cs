@@ -14,7 +14,7 @@ public sealed class NssToken : KeyStoreUnderTest
 
     public override string Name => "nss/softoken";
 
-    public override bool KnowsAesCheckValue => false;
+    public override bool KnowsCheckValue(string keyType) => false;
 
     public override Tool Prepare(Scratch scratch)
     {

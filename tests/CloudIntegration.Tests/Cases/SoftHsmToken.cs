@@ -24,16 +24,17 @@ public sealed class SoftHsmToken : KeyStoreUnderTest
     }
 
     /// <summary>
-    /// Checked in the tool's order: SHA-224 (nowhere), the known-answer test of RSA-AES for a target that is not an AES
-    /// key, the OAEP rehearsal (SHA-1 only), then the refusal by name of HMAC and Ed25519 keys at generation.
+    /// Checked in the tool's order: the known-answer test of RSA-AES for a target whose length is not a
+    /// multiple of 8, the OAEP rehearsal (SHA-1 only), then the refusal by name of Ed25519 keys at generation.
     /// </summary>
     public override string? ExpectedError(ExportCase c)
     {
         if ((base.ExpectedError(c) ?? DirectPrivateKeyRefusal(c)) is { } first) return first;
         var oaepRefused = c.Padding is not ("sha1" or "pkcs1");
-        // The known answer uses a 37-byte target for RSA and EC keys, whose PKCS#8 is never a multiple of 8 bytes; HMAC and
-        // Ed25519 targets are (20..64 and 48 bytes), so they pass it and are refused by name at generation.
-        var katRefused = c.IsRsaAes && (c.KeyType.StartsWith("RSA-", StringComparison.Ordinal) ||
+        // The known answer uses a 37-byte target for RSA and EC keys, whose PKCS#8 is never a multiple of 8 bytes, and a raw
+        // secret's own length: HMAC-SHA1's 20 and HMAC-SHA224's 28 bytes fail it too. Ed25519 (48) passes it and is refused
+        // by name at generation.
+        var katRefused = c.IsRsaAes && (c.KeyType.StartsWith("RSA-", StringComparison.Ordinal) || c.KeyType is "HMAC-SHA1" or "HMAC-SHA224" ||
                                         (c.KeyType.StartsWith("EC-", StringComparison.Ordinal) && c.KeyType != "EC-ED25519"));
         // Both rehearsals refuse some cases; which one speaks first depends on the construction, so only the token is named.
         if (oaepRefused && katRefused) return $"error: token '{Label}' ";
@@ -48,6 +49,8 @@ public sealed class SoftHsmToken : KeyStoreUnderTest
     public const string PadLengthQuirk =
         "CKM_AES_KEY_WRAP_PAD is not RFC 5649 for a 37-byte key: expected 48 bytes with integrity block A65959A600000025, " +
         "the token produced 48 bytes with integrity block A65959A600000028";
+
+    public override bool KnowsCheckValue(string keyType) => keyType.StartsWith("AES-", StringComparison.Ordinal);
 
     public override IEnumerable<string> StorageDirectories(Tool tool) =>
         [tool.WorldDirectory, Path.Combine(Path.GetDirectoryName(tool.Environment["SOFTHSM2_CONF"])!, "tokens")];

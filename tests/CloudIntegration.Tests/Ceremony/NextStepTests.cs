@@ -21,7 +21,7 @@ public sealed class NextStepTests(NextStepTests.SharedWorld world) : IClassFixtu
         public void Dispose() => Scratch.Dispose();
     }
 
-    /// <summary>Every case the embedded world exports (the SHA-224 ones are refused everywhere, see KeyStoreUnderTest).</summary>
+    /// <summary>Every case the embedded world exports (SHA-224 included: libcrypto's, see Native/OpenSsl/Sha224.cs).</summary>
     public static TheoryData<ExportCase> Cases() => [.. ExportCases.All.Where(c => new SoftwareWorldModule().ExpectedError(c) is null)];
 
     static readonly string[] TopLevel =

@@ -122,22 +122,68 @@ public sealed class CeremonyRunTests : IDisposable
         var killedAt = tool.AuditEntries().Count(e => e.GetProperty("event").GetString() == "export");
         Assert.True(killedAt < count, "the ceremony completed before it was killed");
 
-        var rerun = tool.Ceremony("run", file, "--json").Ok();
-
-        var summary = rerun.Json();
-        var statuses = summary.GetProperty("exports").EnumerateArray().Select(e => e.GetProperty("status").GetString()).ToList();
-        Assert.Equal(count, statuses.Count);
+        var statuses = RerunCompletesEachExportOnce(tool, file, count);
         Assert.Contains("skipped", statuses);
-        Assert.All(statuses, s => Assert.True(s is "skipped" or "exported", s));
-        var exported = tool.AuditEntries()
-            .Where(e => e.GetProperty("event").GetString() == "export" && e.GetProperty("outcome").GetString() == "ok")
-            .GroupBy(e => e.GetProperty("key").GetString()).ToList();
-        Assert.Equal(count, exported.Count);
-        Assert.All(exported, g => Assert.True(g.Count() == 1, $"{g.Key} was wrapped {g.Count()} times"));
-        tool.Audit("verify").Ok();
         foreach (var i in new[] { 1, count })
         {
             ProviderOracle.Import(new ExportCase("aws", "AES-256", "RSAES_OAEP_SHA_256", 2048, WrapKeyForm.DerSpki), _scratch.Root, $"key-{i:D3}", pair);
+        }
+    }
+
+    /// <summary>
+    /// Exports are published a chunk at a time (keys named after one barrier, outputs after another, then the records):
+    /// killed in the middle of a chunk, the run leaves no output for a key that is not in the store and no partial
+    /// output, and the next run completes it without wrapping an export twice.
+    /// </summary>
+    [Fact]
+    public void A_ceremony_killed_in_the_middle_of_a_chunk_leaves_no_output_without_its_key_and_reruns_cleanly()
+    {
+        var tool = Tool.In(_scratch);
+        var pair = ProviderKeyPair.Get(2048);
+        var pin = CeremonyFileBuilder.FingerprintOf(pair.PublicDer);
+        const int count = 300;   // several chunks: one publishes at most (AuditTrail.MaxLinesPerAppend - 1) / 2 exports
+        var exports = Enumerable.Range(1, count)
+            .Select(i => new Export("aws", $"chunk-{i:D3}", pair.PublicDer, pin) { WrapAlg = "RSAES_OAEP_SHA_256", OutputDir = "out" }).ToArray();
+        Directory.CreateDirectory(_scratch.PathOf("out"));
+        var file = CeremonyFileBuilder.Write(_scratch.PathOf("chunks.json"), exports);
+        var keys = Path.Combine(tool.WorldDirectory, "keys");
+        var outputs = _scratch.PathOf("out");
+
+        using (var process = tool.Start("ceremony", "run", file))
+        {
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            // Kill it while a chunk is being published (keys named but not yet recorded), or else while the next chunk
+            // is being staged (its temporary files in the output directory), whichever is seen first.
+            while (!process.HasExited)
+            {
+                var recorded = RecordedExports(tool);
+                var named = Directory.Exists(keys) ? Directory.GetFiles(keys, "*.key").Length : 0;
+                var staged = Directory.GetFiles(outputs, ".*.tmp").Length;
+                if (named > recorded || recorded > 0 && staged > 0) break;
+                Thread.Sleep(1);
+            }
+            process.Kill();
+            process.WaitForExit();
+        }
+        var killedAt = RecordedExports(tool);
+        Assert.True(killedAt < count, "the ceremony completed before it was killed");
+        foreach (var output in Directory.GetFiles(outputs, "*-wrapped"))
+        {
+            var key = Path.GetFileName(output)[..^"-wrapped".Length];
+            Assert.True(File.Exists(Path.Combine(keys, key + ".key")), $"{output} was published, but its key {key} is not in the store");
+            Assert.Equal(256, new FileInfo(output).Length);
+        }
+
+        RerunCompletesEachExportOnce(tool, file, count);
+        Assert.Empty(Directory.GetFiles(outputs, ".*.tmp"));
+        Assert.Empty(Directory.GetFiles(keys, ".*.tmp"));
+        Assert.Equal(count, Directory.GetFiles(keys, "*.key").Length);
+        foreach (var i in new[] { 1, killedAt + 1, count })
+        {
+            ProviderOracle.Import(new ExportCase("aws", "AES-256", "RSAES_OAEP_SHA_256", 2048, WrapKeyForm.DerSpki), outputs, $"chunk-{i:D3}", pair);
         }
     }
 
@@ -163,6 +209,22 @@ public sealed class CeremonyRunTests : IDisposable
         Assert.True(File.Exists(_scratch.PathOf("k3-wrapped")));
         Assert.Contains(tool.AuditEntries(), e => e.GetProperty("key").GetString() == "k2" && e.GetProperty("outcome").GetString() == "refused");
         tool.Audit("verify").Ok();
+    }
+
+    /// <summary>Runs the ceremony again: every export ends skipped or exported, each key wrapped once in all, the trail intact.</summary>
+    static List<string?> RerunCompletesEachExportOnce(Tool tool, string file, int count)
+    {
+        var statuses = tool.Ceremony("run", file, "--json").Ok().Json().GetProperty("exports").EnumerateArray()
+            .Select(e => e.GetProperty("status").GetString()).ToList();
+        Assert.Equal(count, statuses.Count);
+        Assert.All(statuses, s => Assert.True(s is "skipped" or "exported", s));
+        var exported = tool.AuditEntries()
+            .Where(e => e.GetProperty("event").GetString() == "export" && e.GetProperty("outcome").GetString() == "ok")
+            .GroupBy(e => e.GetProperty("key").GetString()).ToList();
+        Assert.Equal(count, exported.Count);
+        Assert.All(exported, g => Assert.True(g.Count() == 1, $"{g.Key} was wrapped {g.Count()} times"));
+        tool.Audit("verify").Ok();
+        return statuses;
     }
 
     static int RecordedExports(Tool tool) =>

@@ -41,13 +41,18 @@ public sealed class Nss
     }
 
     /// <summary>certutil on this database, with the PIN from a file that exists only while it runs.</summary>
-    public SoftHsm.Result Certutil(params string[] args)
+    public SoftHsm.Result Certutil(params string[] args) => NssTool("certutil", args);
+
+    /// <summary>symkeyutil on this database (-L lists the secret keys by label), the PIN as for certutil.</summary>
+    public SoftHsm.Result Symkeyutil(params string[] args) => NssTool("symkeyutil", args);
+
+    SoftHsm.Result NssTool(string program, string[] args)
     {
-        var pinFile = Path.Combine(Directory_, "certutil.pin");
+        var pinFile = Path.Combine(Directory_, $"{program}-{Guid.NewGuid():N}.pin");
         File.WriteAllText(pinFile, Pin + "\n");
         try
         {
-            var info = new ProcessStartInfo("certutil") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in (string[])[.. args, "-d", $"sql:{Directory_}", "-f", pinFile]) info.ArgumentList.Add(a);
             info.Environment["NSS_SDB_USE_CACHE"] = "no";
             using var process = Process.Start(info)!;

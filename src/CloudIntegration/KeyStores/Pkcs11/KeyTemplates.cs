@@ -15,25 +15,41 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 static class KeyTemplates
 {
     /// <summary>
-    /// CKA_ID of a key made by this tool: "CIT1", the creation time (8 bytes, big-endian Unix milliseconds; keys made
-    /// before this version carry seconds) and 8 random bytes, 20 bytes in all. The prefix is the created-by-this-tool
-    /// marker; keys without it are never exported. The time keeps KeyRecord.Created without a companion object, and
-    /// orders two keys raced into existence: a creator that generates later gets the higher id and gives way, so only
-    /// generations that overlap in time are left to the settling pause (see RaceSettlement).
+    /// CKA_ID of a key made by this tool: a 4-byte marker, the creation time (8 bytes, big-endian Unix milliseconds;
+    /// keys made before this version carry seconds) and 8 random bytes, 20 bytes in all. The marker "CIT1" says the
+    /// key was made by this tool and is settled: the one key of its name, which exports use. A key is generated with
+    /// the marker "CITF" (fresh) and becomes "CIT1" only once its creator has seen it alone under its name (see
+    /// <see cref="RaceSettlement"/>); keys of earlier versions, made before this rule, are already "CIT1". Keys with
+    /// neither marker are never exported. The time keeps KeyRecord.Created without a companion object, and tells a
+    /// fresh key left long ago by a creator that stopped.
     /// </summary>
     public static ReadOnlySpan<byte> Marker => "CIT1"u8;
+    public static ReadOnlySpan<byte> FreshMarker => "CITF"u8;
     public const int IdLength = 20;
 
+    /// <summary>A fresh key's CKA_ID.</summary>
     public static byte[] NewId(DateTimeOffset now)
     {
         var id = new byte[IdLength];
-        Marker.CopyTo(id);
+        FreshMarker.CopyTo(id);
         BinaryPrimitives.WriteInt64BigEndian(id.AsSpan(4, 8), now.ToUnixTimeMilliseconds());
         RandomNumberGenerator.Fill(id.AsSpan(12));
         return id;
     }
 
+    /// <summary>The settled CKA_ID of a fresh key: the same time and random part under the settled marker.</summary>
+    public static byte[] Settled(byte[] freshId)
+    {
+        var id = freshId.ToArray();
+        Marker.CopyTo(id);
+        return id;
+    }
+
+    /// <summary>A settled key of this tool: the only kind exported.</summary>
     public static bool IsOurs(byte[]? id) => id is { Length: IdLength } && id.AsSpan().StartsWith(Marker);
+
+    /// <summary>A key this tool generated whose creator has not (yet) seen it alone under its name.</summary>
+    public static bool IsFresh(byte[]? id) => id is { Length: IdLength } && id.AsSpan().StartsWith(FreshMarker);
 
     public static DateTimeOffset CreatedFrom(byte[] id)
     {
@@ -68,8 +84,13 @@ static class KeyTemplates
         .Bool(CKA.TOKEN, true).Bool(CKA.PRIVATE, true).Bool(CKA.SENSITIVE, true).Bool(CKA.EXTRACTABLE, true)
         .Text(CKA.LABEL, name.Value).Bytes(CKA.ID, id);
 
-    public static AttributeTemplate AesKey(KeyName name, byte[] id, int bytes) =>
-        Target(new AttributeTemplate(), CKO.SECRET_KEY, CKK.AES, name, id)
+    public static AttributeTemplate AesKey(KeyName name, byte[] id, int bytes) => SecretKey(CKK.AES, name, id, bytes);
+
+    /// <summary>An HMAC key: a generic secret of the hash's output length (CKM_GENERIC_SECRET_KEY_GEN), with no use either.</summary>
+    public static AttributeTemplate HmacKey(KeyName name, byte[] id, int bytes) => SecretKey(CKK.GENERIC_SECRET, name, id, bytes);
+
+    static AttributeTemplate SecretKey(nuint keyType, KeyName name, byte[] id, int bytes) =>
+        Target(new AttributeTemplate(), CKO.SECRET_KEY, keyType, name, id)
             .Ulong(CKA.VALUE_LEN, (nuint)bytes)
             .Bool(CKA.ENCRYPT, false).Bool(CKA.DECRYPT, false).Bool(CKA.SIGN, false).Bool(CKA.VERIFY, false)
             .Bool(CKA.WRAP, false).Bool(CKA.UNWRAP, false);
@@ -144,9 +165,11 @@ static class KeyTemplates
     {
         var name = KeyName.Parse("template");
         var id = new byte[IdLength];
-        using var first = family == KeyFamily.Aes ? AesKey(name, id, 32) : PrivateKey(family == KeyFamily.Rsa ? CKK.RSA : CKK.EC, name, id);
+        var secret = family is KeyFamily.Aes or KeyFamily.Hmac;
+        using var first = secret ? SecretKey(family == KeyFamily.Aes ? CKK.AES : CKK.GENERIC_SECRET, name, id, 32)
+                                 : PrivateKey(family == KeyFamily.Rsa ? CKK.RSA : CKK.EC, name, id);
         using var second = family == KeyFamily.Rsa ? RsaPublic(name, id, 2048) : EcPublic(name, id, "1.2.840.10045.3.1.7");
-        var items = family == KeyFamily.Aes ? first.Items : [.. first.Items, .. second.Items];
+        var items = secret ? first.Items : [.. first.Items, .. second.Items];
         return [.. items.Select(i => i.Type).Where(t => !Essential.Contains(t)).Distinct()];
     }
 

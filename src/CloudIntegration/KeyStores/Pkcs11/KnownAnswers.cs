@@ -15,7 +15,8 @@ public sealed record Finding(bool Proven, string Text)
 /// Known-answer tests of the token's wrapping mechanisms. Everything runs on session objects (CKA_TOKEN false) whose
 /// values the tool chose a moment ago and throws away afterwards: an AES key, a target key, and an RSA key pair whose
 /// private half exists only in this process. The token's output is compared with what .NET computes from those
-/// values; a mechanism is trusted only when the bytes are exactly right, never because of its name.
+/// values (OAEP-SHA-224, which .NET lacks, through libcrypto's proven SHA-224); a mechanism is trusted only when the
+/// bytes are exactly right, never because of its name.
 /// </summary>
 sealed class KnownAnswers : IDisposable
 {
@@ -76,7 +77,7 @@ sealed class KnownAnswers : IDisposable
     /// The RSA part: the token wraps the known AES key under the in-process key pair with <paramref name="mechanism"/>,
     /// and .NET must decrypt it back with <paramref name="padding"/>. A refusal propagates as the token's error.
     /// </summary>
-    public Finding Rsa(Mechanism mechanism, RSAEncryptionPadding padding)
+    public Finding Rsa(Mechanism mechanism, RsaPadding padding)
     {
         var wrapped = _session.WrapKey(mechanism, RsaPublic, Kek);
         var recovered = TryDecrypt(wrapped, padding);
@@ -110,7 +111,7 @@ sealed class KnownAnswers : IDisposable
     }
 
     /// <summary>CKM_RSA_AES_KEY_WRAP in one call: the ephemeral key is recovered with the private half, then RFC 5649 is checked.</summary>
-    public Finding OneCall(Mechanism mechanism, RSAEncryptionPadding padding, int targetBytes)
+    public Finding OneCall(Mechanism mechanism, RsaPadding padding, int targetBytes)
     {
         var name = CKM.Name(CKM.RSA_AES_KEY_WRAP);
         var (target, value) = Target(targetBytes);
@@ -165,17 +166,7 @@ sealed class KnownAnswers : IDisposable
                             $"{Convert.ToHexString(KeyWrapIntegrity.Rfc5649Block(targetBytes))}, the token produced {produced.Length} bytes with {got}");
     }
 
-    byte[]? TryDecrypt(byte[] ciphertext, RSAEncryptionPadding padding)
-    {
-        try
-        {
-            return _rsa.Decrypt(ciphertext, padding);
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-    }
+    byte[]? TryDecrypt(byte[] ciphertext, RsaPadding padding) => padding.TryDecrypt(_rsa, ciphertext);
 
     public void Dispose()
     {

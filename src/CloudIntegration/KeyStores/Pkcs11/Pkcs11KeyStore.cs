@@ -57,7 +57,7 @@ static class Transient
 /// A PKCS#11 token as key store: keys are generated in the token as sensitive, extractable token objects, found again
 /// by CKA_LABEL, and wrapped for the provider by the token itself. Only ciphertext and public values ever leave it.
 /// </summary>
-public sealed class Pkcs11KeyStore : IKeyStore
+public sealed partial class Pkcs11KeyStore : IKeyStore
 {
     readonly Pkcs11Module _module;
     readonly Pkcs11Session _session;
@@ -183,25 +183,11 @@ public sealed class Pkcs11KeyStore : IKeyStore
 
     public void Destroy(KeyRecord key) => Pkcs11Errors.Translate(Where, () => DestroyCore(key));
 
-    KeyRecord? FindCore(KeyName name)
-    {
-        var labelled = TokenKeys.ByLabel(_session, name);
-        var ours = labelled.Where(o => KeyTemplates.IsOurs(o.Id)).ToList();
-        if (ours.Count == 0)
-        {
-            if (labelled.FirstOrDefault() is not { } foreign) return null;
-            var kind = foreign.Class == CKO.SECRET_KEY ? "secret key" : "private key";
-            throw RuntimeErrors.NotCreatedByThisTool(name.Value, $"{Where} holds a {kind} labelled '{name}' whose CKA_ID " +
-                                            $"'{foreign.IdHex}' lacks this tool's marker (CKA_ID starting 43495431, \"CIT1\")");
-        }
-        if (ours.Count > 1)
-        {
-            // Creators racing on several hosts remove all keys but one within moments; a duplicate that stays is an error.
-            ours = RaceSettlement.AwaitSingle(() => OursByLabel(name))
-                   ?? throw RuntimeErrors.Pkcs11DuplicateKey(name.Value, Where, ours.Select(o => o.IdHex));
-        }
-        return TokenKeys.Record(_session, ours[0], name, _options.Protection, Where);
-    }
+    KeyRecord? FindCore(KeyName name) =>
+        Settled(name) is { } key ? TokenKeys.Record(_session, key, name, _options.Protection, Where) : null;
+
+    /// <summary>The settled key of the name, waiting while creators elsewhere settle theirs (see <see cref="RaceSettlement"/>).</summary>
+    TokenObject? Settled(KeyName name) => RaceSettlement.AwaitSettled(() => TokenKeys.ByLabel(_session, name), name, Where);
 
     List<KeyRecord> ListCore()
     {
@@ -212,87 +198,6 @@ public sealed class Pkcs11KeyStore : IKeyStore
             if (KeyName.IsValid(label)) records.Add(TokenKeys.Record(_session, key, KeyName.Parse(label), _options.Protection, Where));
         }
         return [.. records.OrderBy(r => r.Name.Value, StringComparer.Ordinal)];
-    }
-
-    (KeyRecord, bool) GetOrGenerateCore(KeyName name, KeyType type)
-    {
-        using var hostLock = HostLock.Acquire(_token.Token.Serial, name.Value);
-        if (FindCore(name) is { } existing) return (existing, false);
-        var id = KeyTemplates.NewId(DateTimeOffset.UtcNow);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var made = Generate(name, type, id);
-        var generation = clock.Elapsed;
-        KeyRecord record;
-        try
-        {
-            record = TokenKeys.Record(_session, made, name, _options.Protection, Where);
-        }
-        catch
-        {
-            DestroyParts(id);
-            throw;
-        }
-        // Processes on other hosts (a shared network HSM) are not held by the host lock and may have made the same
-        // name meanwhile. Every creator waits until the keys of that name stop changing, then keeps the one with the
-        // lowest CKA_ID; the others destroy their own and export that one (see docs/pkcs11.md, "Several hosts").
-        var survivor = RaceSettlement.Survivor(() => OursByLabel(name), generation);
-        if (survivor.IdHex != made.IdHex)
-        {
-            DestroyParts(id);
-            return (TokenKeys.Record(_session, survivor, name, _options.Protection, Where), false);
-        }
-        return (record, true);
-    }
-
-    List<TokenObject> OursByLabel(KeyName name) => [.. TokenKeys.ByLabel(_session, name).Where(o => KeyTemplates.IsOurs(o.Id))];
-
-    TokenObject Generate(KeyName name, KeyType type, byte[] id)
-    {
-        try
-        {
-            return GenerateCore(name, type, id);
-        }
-        catch (Pkcs11Exception e) when (e.ReturnValue is CKR.DOMAIN_PARAMS_INVALID or CKR.CURVE_NOT_SUPPORTED && type.CurveOid is not null)
-        {
-            throw RuntimeErrors.Pkcs11CurveUnsupported(Where, CurveName(type), e.Message, e);
-        }
-        catch (Pkcs11Exception e) when (e.ReturnValue is CKR.ATTRIBUTE_TYPE_INVALID or CKR.ATTRIBUTE_VALUE_INVALID or CKR.TEMPLATE_INCONSISTENT)
-        {
-            throw RuntimeErrors.Pkcs11TemplateRefused(Where, e.Message, KeyTemplates.Optional(type.Family).Select(CKA.Name), e);
-        }
-    }
-
-    /// <summary>"secp256k1" for EC-SECP256K1: the curve as users and vendors name it.</summary>
-    static string CurveName(KeyType type) => type.Name.StartsWith("EC-", StringComparison.Ordinal) ? type.Name[3..].ToLowerInvariant() : type.Name;
-
-    TokenObject GenerateCore(KeyName name, KeyType type, byte[] id)
-    {
-        switch (type.Family)
-        {
-            case KeyFamily.Aes:
-            {
-                using var template = KeyTemplates.AesKey(name, id, type.Bits / 8);
-                return new TokenObject(_session.GenerateKey(Mechanism.Of(CKM.AES_KEY_GEN), template), CKO.SECRET_KEY, id);
-            }
-            case KeyFamily.Rsa:
-            {
-                using var publicTemplate = KeyTemplates.RsaPublic(name, id, type.Bits);
-                using var privateTemplate = KeyTemplates.PrivateKey(CKK.RSA, name, id);
-                var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate);
-                return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
-            }
-            case KeyFamily.Ec:
-            {
-                using var publicTemplate = KeyTemplates.EcPublic(name, id, type.CurveOid!);
-                using var privateTemplate = KeyTemplates.PrivateKey(CKK.EC, name, id);
-                var (_, privateKey) = _session.GenerateKeyPair(Mechanism.Of(CKM.EC_KEY_PAIR_GEN), publicTemplate, privateTemplate);
-                return new TokenObject(privateKey, CKO.PRIVATE_KEY, id);
-            }
-            case KeyFamily.Hmac or KeyFamily.Ed25519:
-                throw RuntimeErrors.TokenKeyTypeNotSupported(type.Name, Where);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(type), type.Family, "unknown key family");
-        }
     }
 
     WrappedKey WrapCore(KeyRecord key, WrapRequest request)
@@ -326,7 +231,7 @@ public sealed class Pkcs11KeyStore : IKeyStore
     /// <summary>Destroys the secret key, or both halves of a pair: every object with this tool's CKA_ID.</summary>
     void DestroyParts(byte[] id)
     {
-        if (!KeyTemplates.IsOurs(id)) throw new InvalidOperationException("refusing to destroy an object this tool did not create");
+        if (!KeyTemplates.IsOurs(id) && !KeyTemplates.IsFresh(id)) throw new InvalidOperationException("refusing to destroy an object this tool did not create");
         foreach (var handle in TokenKeys.AllParts(_session, id)) _session.DestroyObject(handle);
     }
 

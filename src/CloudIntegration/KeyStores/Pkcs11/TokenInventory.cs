@@ -41,6 +41,7 @@ public static class TokenInventory
         (CKM.AES_KEY_GEN, CKF.GENERATE, "AES-256 keys, and the ephemeral key of RSA-AES"),
         (CKM.RSA_PKCS_KEY_PAIR_GEN, CKF.GENERATE_KEY_PAIR, "RSA-2048/3072/4096 keys"),
         (CKM.EC_KEY_PAIR_GEN, CKF.GENERATE_KEY_PAIR, "EC keys (P-256, P-384, P-521, secp256k1)"),
+        (CKM.GENERIC_SECRET_KEY_GEN, CKF.GENERATE, "HMAC keys (generic secrets of the hash's output length)"),
         (CKM.SHA256, CKF.DIGEST, "Salesforce's SHA-256 of the tenant secret (C_DigestKey)"),
     ];
 
@@ -116,13 +117,13 @@ public static class TokenInventory
             using var answers = new KnownAnswers(session);
             foreach (var padding in new[] { RsaPadding.OaepSha1, RsaPadding.OaepSha256, RsaPadding.Pkcs1V15 })
             {
-                results.Add((padding.Description, Attempt(() => answers.Rsa(TokenWrapping.PaddingMechanism(padding), padding.DotNet))));
+                results.Add((padding.Description, Attempt(() => answers.Rsa(TokenWrapping.PaddingMechanism(padding), padding))));
             }
             foreach (var bytes in new[] { KnownAnswers.AesTargetBytes, KnownAnswers.OddTargetBytes })
             {
                 var what = bytes == KnownAnswers.AesTargetBytes ? "AES-256 targets" : "RSA and EC targets (PKCS#8, any length)";
                 results.Add(($"CKM_RSA_AES_KEY_WRAP, {what}",
-                             Attempt(() => answers.OneCall(TokenWrapping.OneCallMechanism(RsaPadding.OaepSha256)!, RsaPadding.OaepSha256.DotNet, bytes))));
+                             Attempt(() => answers.OneCall(TokenWrapping.OneCallMechanism(RsaPadding.OaepSha256)!, RsaPadding.OaepSha256, bytes))));
                 results.Add(($"CKM_AES_KEY_WRAP_KWP, {what}", Attempt(() => answers.AesKeyWrap(CKM.AES_KEY_WRAP_KWP, bytes))));
                 results.Add(($"CKM_AES_KEY_WRAP_PAD, {what}", Attempt(() => answers.AesKeyWrap(CKM.AES_KEY_WRAP_PAD, bytes))));
             }

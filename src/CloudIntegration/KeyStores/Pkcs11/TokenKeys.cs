@@ -16,7 +16,7 @@ sealed record TokenObject(nuint Handle, nuint Class, byte[]? Id)
 /// <summary>
 /// Finds keys on the token and describes them as <see cref="KeyRecord"/>s from their public attributes only: the key
 /// type from CKA_KEY_TYPE and sizes, the SubjectPublicKeyInfo from the modulus and exponent or the curve and point,
-/// the AES check value from CKA_CHECK_VALUE. Nothing sensitive is ever asked for.
+/// the AES check value from CKA_CHECK_VALUE, an HMAC key's hash from its length. Nothing sensitive is ever asked for.
 /// </summary>
 static class TokenKeys
 {
@@ -83,6 +83,13 @@ static class TokenKeys
                 type = length switch { 16 => KeyType.Aes128, 24 => KeyType.Aes192, 32 => KeyType.Aes256, _ => throw Unsupported(name, token, $"an AES key of {length} bytes") };
                 checkValue = session.GetAttribute(key.Handle, CKA.CHECK_VALUE) is { Length: >= 3 } kcv ? kcv[..3] : null;
                 break;
+            case CKK.GENERIC_SECRET when key.Class == CKO.SECRET_KEY:
+                // An HMAC key is as long as its hash's output, so the length names the hash. Its check value would need
+                // CKA_SIGN, which the token copy never has; the token's own CKA_CHECK_VALUE (SHA-1 based) is another thing.
+                var secretLength = session.GetUlong(key.Handle, CKA.VALUE_LEN);
+                type = KeyType.All.FirstOrDefault(t => t.Family == KeyFamily.Hmac && (nuint)t.SecretBytes == secretLength)
+                       ?? throw Unsupported(name, token, $"a generic secret of {secretLength} bytes");
+                break;
             case CKK.RSA when key.Class == CKO.PRIVATE_KEY:
                 (type, publicKey) = Rsa(session, key, name, token);
                 break;
@@ -146,7 +153,7 @@ static class TokenKeys
         }
     }
 
-    static nuint? PublicHalf(Pkcs11Session session, byte[] id)
+    public static nuint? PublicHalf(Pkcs11Session session, byte[] id)
     {
         using var template = KeyTemplates.ById(id, CKO.PUBLIC_KEY);
         return session.FindObjects(template) is [var handle, ..] ? handle : null;

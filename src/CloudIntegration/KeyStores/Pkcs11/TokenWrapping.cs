@@ -14,7 +14,7 @@ namespace CloudIntegration.KeyStores.Pkcs11;
 /// </summary>
 sealed class TokenWrapping(Pkcs11Session session)
 {
-    readonly Dictionary<(WrapRequest, bool), TokenConstruction> _proven = [];
+    readonly Dictionary<(WrapRequest, int), TokenConstruction> _proven = [];
 
     /// <summary>
     /// Proves the construction for <paramref name="rehearsal"/> on throwaway session keys and remembers it. Throws the
@@ -23,8 +23,8 @@ sealed class TokenWrapping(Pkcs11Session session)
     public TokenConstruction Prove(WrapRehearsal rehearsal, string where)
     {
         var request = rehearsal.Request;
-        var asymmetric = rehearsal.Target.IsAsymmetric;
-        if (_proven.TryGetValue((request, asymmetric), out var known)) return known;
+        var length = RehearsalLength(rehearsal.Target);
+        if (_proven.TryGetValue((request, length), out var known)) return known;
         using var answers = new KnownAnswers(session);
         var construction = Choose(answers, request, rehearsal.Target, where);
         if (request.IncludeSha256Digest && answers.Sha256() is { Proven: false } digest)
@@ -42,20 +42,20 @@ sealed class TokenWrapping(Pkcs11Session session)
         {
             TryDestroy(probe);
         }
-        return _proven[(request, asymmetric)] = construction;
+        return _proven[(request, length)] = construction;
     }
 
     static TokenConstruction Choose(KnownAnswers answers, WrapRequest request, KeyType target, string where)
     {
         var rsaPart = PaddingMechanism(request.Padding);
-        var padding = request.Padding.DotNet;
+        var padding = request.Padding;
         if (request.Construction == WrapConstruction.DirectRsa)
         {
             var direct = answers.Rsa(rsaPart, padding);
             if (!direct.Proven) throw RuntimeErrors.Pkcs11WrapUnproven(where, target.Name, request.Describe(), [direct.Text]);
             return TokenConstruction.DirectRsa;
         }
-        var length = target.IsAsymmetric ? KnownAnswers.OddTargetBytes : KnownAnswers.AesTargetBytes;
+        var length = RehearsalLength(target);
         var findings = new List<string>();
         if (OneCallMechanism(request.Padding) is { } oneCallMechanism)
         {
@@ -74,6 +74,12 @@ sealed class TokenWrapping(Pkcs11Session session)
         }
         throw RuntimeErrors.Pkcs11WrapUnproven(where, target.Name, request.Describe(), findings);
     }
+
+    /// <summary>
+    /// The target length a rehearsal proves: a raw secret's own length (SoftHSM 2.6.1's PAD is right for 32 bytes and
+    /// wrong for an HMAC-SHA1 or HMAC-SHA224 key's 20 or 28), and for PKCS#8 keys a length that is not a multiple of 8.
+    /// </summary>
+    static int RehearsalLength(KeyType target) => target.IsAsymmetric ? KnownAnswers.OddTargetBytes : target.SecretBytes;
 
     /// <summary>Wraps the target with the construction the rehearsal proved for this request.</summary>
     public WrappedKey Wrap(nuint target, KeyType type, WrapRequest request, string where)

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using CloudIntegration.Native.OpenSsl;
 
 namespace CloudIntegration.KeyStores.SoftwareWorld;
 
@@ -11,7 +11,7 @@ namespace CloudIntegration.KeyStores.SoftwareWorld;
 /// </summary>
 static class Ed25519Keys
 {
-    public const int SeedBytes = 32;
+    public const int SeedBytes = Ed25519.SeedBytes;
 
     /// <summary>PrivateKeyInfo { version 0, AlgorithmIdentifier { id-Ed25519 }, OCTET STRING { OCTET STRING seed } }.</summary>
     static ReadOnlySpan<byte> Pkcs8Prefix => [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
@@ -47,47 +47,17 @@ static class Ed25519Keys
             throw new CryptographicException("not an RFC 8410 Ed25519 private key");
         }
         var seed = GC.AllocateArray<byte>(SeedBytes, pinned: true);
-        var pkey = IntPtr.Zero;
         try
         {
             pkcs8[Pkcs8Prefix.Length..].CopyTo(seed);
-            pkey = LibCrypto.NewRawPrivateKey(LibCrypto.Ed25519, IntPtr.Zero, seed, (nuint)seed.Length);
-            if (pkey == IntPtr.Zero) throw new CryptographicException("OpenSSL refused the Ed25519 key (EVP_PKEY_new_raw_private_key)");
-            var spki = new byte[SpkiPrefix.Length + 32];
-            var raw = new byte[32];
-            nuint length = (nuint)raw.Length;
-            if (LibCrypto.GetRawPublicKey(pkey, raw, ref length) != 1 || length != 32)
-            {
-                throw new CryptographicException("OpenSSL could not compute the Ed25519 public key (EVP_PKEY_get_raw_public_key)");
-            }
+            var spki = new byte[SpkiPrefix.Length + Ed25519.PublicKeyBytes];
             SpkiPrefix.CopyTo(spki);
-            raw.CopyTo(spki, SpkiPrefix.Length);
+            Ed25519.PublicKeyOf(seed).CopyTo(spki, SpkiPrefix.Length);
             return spki;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            throw new PlatformNotSupportedException("Ed25519 keys need OpenSSL 3's libcrypto (libcrypto.so.3), which was not found", e);
         }
         finally
         {
-            if (pkey != IntPtr.Zero) LibCrypto.Free(pkey);
             CryptographicOperations.ZeroMemory(seed);
         }
-    }
-
-    /// <summary>The three libcrypto calls this needs, nothing else. EVP_PKEY_ED25519 is NID_ED25519 (1087).</summary>
-    static class LibCrypto
-    {
-        const string Library = "libcrypto.so.3";
-        public const int Ed25519 = 1087;
-
-        [DllImport(Library, EntryPoint = "EVP_PKEY_new_raw_private_key")]
-        public static extern IntPtr NewRawPrivateKey(int type, IntPtr engine, byte[] key, nuint length);
-
-        [DllImport(Library, EntryPoint = "EVP_PKEY_get_raw_public_key")]
-        public static extern int GetRawPublicKey(IntPtr pkey, byte[] publicKey, ref nuint length);
-
-        [DllImport(Library, EntryPoint = "EVP_PKEY_free")]
-        public static extern void Free(IntPtr pkey);
     }
 }

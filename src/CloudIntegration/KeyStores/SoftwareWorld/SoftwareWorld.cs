@@ -21,6 +21,7 @@ public sealed class SoftwareWorld : IKeyStore
     readonly WorldKey _worldKey;
     readonly byte[] _headerKey;
     readonly IProtectionUnlocker _unlocker;
+    readonly Dictionary<string, byte[]> _sealingKeys = new(StringComparer.Ordinal);
 
     SoftwareWorld(WorldDirectory directory, WorldKey worldKey, IProtectionUnlocker unlocker)
     {
@@ -57,8 +58,9 @@ public sealed class SoftwareWorld : IKeyStore
         byte[] file;
         try
         {
-            if (!File.Exists(path)) return null;
-            file = File.ReadAllBytes(path);
+            var readable = AtomicFile.ReadablePath(path);
+            if (!File.Exists(readable)) return null;
+            file = File.ReadAllBytes(readable);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -95,7 +97,6 @@ public sealed class SoftwareWorld : IKeyStore
 
         var protectionSecret = _unlocker.Unlock(protection, name);
         byte[]? material = null;
-        byte[]? sealingKey = null;
         try
         {
             material = SoftwareKeyGenerator.Generate(type, out var publicKey, out var checkValue);
@@ -103,12 +104,12 @@ public sealed class SoftwareWorld : IKeyStore
             var record = new KeyRecord(name, type, protection, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
                                        DateTimeOffset.UtcNow, publicKey, checkValue, path);
             var header = KeyFile.Header(record);
-            sealingKey = _worldKey.Derive(SealingPurpose + "\n" + protection.Encode(), protectionSecret);
+            var sealingKey = SealingKey(protection, protectionSecret);
             var file = KeyFile.Seal(header, sealingKey, _headerKey, material);
             bool created;
             try
             {
-                created = AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly);
+                created = AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly, deferrable: true);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -121,7 +122,6 @@ public sealed class SoftwareWorld : IKeyStore
         finally
         {
             if (material is not null) CryptographicOperations.ZeroMemory(material);
-            if (sealingKey is not null) CryptographicOperations.ZeroMemory(sealingKey);
             CryptographicOperations.ZeroMemory(protectionSecret);
         }
     }
@@ -133,7 +133,7 @@ public sealed class SoftwareWorld : IKeyStore
         if (keyFile.Record.Id != key.Id) throw RuntimeErrors.Runtime($"key '{key.Name}' was replaced while it was being exported");
 
         var protectionSecret = _unlocker.Unlock(keyFile.Record.Protection, key.Name);
-        var sealingKey = _worldKey.Derive(SealingPurpose + "\n" + keyFile.Record.Protection.Encode(), protectionSecret);
+        var sealingKey = SealingKey(keyFile.Record.Protection, protectionSecret);
         var material = GC.AllocateArray<byte>(keyFile.MaterialLength, pinned: true);
         try
         {
@@ -145,7 +145,6 @@ public sealed class SoftwareWorld : IKeyStore
         finally
         {
             CryptographicOperations.ZeroMemory(material);
-            CryptographicOperations.ZeroMemory(sealingKey);
             CryptographicOperations.ZeroMemory(protectionSecret);
         }
     }
@@ -155,8 +154,7 @@ public sealed class SoftwareWorld : IKeyStore
         var path = _directory.KeyPath(key.Name);
         try
         {
-            File.Delete(path);
-            AtomicFile.SyncDirectory(_directory.KeysDirectory);
+            AtomicFile.Delete(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -168,7 +166,7 @@ public sealed class SoftwareWorld : IKeyStore
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return File.ReadAllBytes(AtomicFile.ReadablePath(path));
         }
         catch (FileNotFoundException)
         {
@@ -196,10 +194,24 @@ public sealed class SoftwareWorld : IKeyStore
         return keyFile;
     }
 
+    /// <summary>
+    /// The key that seals keys of <paramref name="protection"/>, derived once per protection for the life of this
+    /// store (a ceremony seals and opens hundreds of keys under one protection; each derivation is an HKDF through
+    /// OpenSSL). The protection's secret is still unlocked for every key, so a wrong one is refused as before. Zeroed
+    /// by <see cref="Dispose"/>, with the header key.
+    /// </summary>
+    byte[] SealingKey(Protection protection, ReadOnlySpan<byte> protectionSecret)
+    {
+        var id = protection.Encode();
+        if (!_sealingKeys.TryGetValue(id, out var key)) _sealingKeys[id] = key = _worldKey.Derive(SealingPurpose + "\n" + id, protectionSecret);
+        return key;
+    }
+
     public void Dispose()
     {
         // The world key belongs to the command's WorldSession, which zeroes it.
         CryptographicOperations.ZeroMemory(_headerKey);
+        foreach (var key in _sealingKeys.Values) CryptographicOperations.ZeroMemory(key);
         (_unlocker as IDisposable)?.Dispose();
     }
 }

@@ -27,6 +27,7 @@ public static partial class LibC
     public const int EOPNOTSUPP = 95;
     public const int EDQUOT = 122;
 
+    /// <summary>open(2) without O_CREAT. The caller chooses the flags; BoundedFile passes macOS's values on macOS, where this same call works.</summary>
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
 

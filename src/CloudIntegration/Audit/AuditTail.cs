@@ -22,7 +22,7 @@ static class AuditTail
     /// <summary>The sealed count and last hash (after resealing an interrupted append), or null to decide it from the whole log.</summary>
     public static (long Count, string Last)? TrySealedEnd(AuditTrail trail, ReadOnlySpan<byte> sealKey)
     {
-        var headBytes = AuditTrail.ReadIfExists(trail.HeadPath);
+        var headBytes = AuditTrail.ReadIfExists(trail.HeadPath, AuditTrail.MaxHeadBytes);
         if (headBytes is null || AuditHead.TryParse(headBytes) is not { Entries: > 0 } head || !head.SealIsValid(sealKey)) return null;
         var beyond = LinesAfter(trail.LogPath, head);
         if (beyond is null) return null;

@@ -38,8 +38,8 @@ public sealed class AuditTrail(string directory)
 
     public Snapshot Read()
     {
-        var log = ReadIfExists(LogPath);
-        var head = ReadIfExists(HeadPath);
+        var log = ReadIfExists(LogPath, MaxLogBytes);
+        var head = ReadIfExists(HeadPath, MaxHeadBytes);
         var lines = new List<byte[]>();
         byte[]? tail = null;
         if (log is not null)
@@ -71,7 +71,7 @@ public sealed class AuditTrail(string directory)
     public AuditHead? ReadHeadLocked()
     {
         using var _ = AuditLock.Acquire(LockPath, AuditLock.DefaultTimeout);
-        return ReadIfExists(HeadPath) is { } head ? AuditHead.TryParse(head) : null;
+        return ReadIfExists(HeadPath, MaxHeadBytes) is { } head ? AuditHead.TryParse(head) : null;
     }
 
     /// <summary>Throws unless an append would extend the sealed trail (an empty trail is fine).</summary>
@@ -94,6 +94,7 @@ public sealed class AuditTrail(string directory)
 
     IReadOnlyList<AuditEntry> AppendLocked(IReadOnlyList<AuditEntry> entries, long count, string last, ReadOnlySpan<byte> sealKey)
     {
+        var firstAppend = count == 0 && !File.Exists(HeadPath);
         var written = new List<AuditEntry>();
         using var bytes = new MemoryStream();
         foreach (var entry in entries)
@@ -110,6 +111,10 @@ public sealed class AuditTrail(string directory)
         long before = 0;
         try
         {
+            // The first append seals the empty trail before the log exists. A run killed between writing its lines
+            // and writing their head then leaves lines beyond a head of no entries, which the next append reseals
+            // (SealedEnd), and not a log without a head, which looks exactly like a deleted head and stays refused.
+            if (firstAppend) SealEmptyTrail(sealKey);
             // Unbuffered, so a failed write leaves nothing pending that a later flush or dispose could throw again.
             var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = AtomicFile.OwnerOnly;
@@ -149,6 +154,13 @@ public sealed class AuditTrail(string directory)
         return written;
     }
 
+    /// <summary>Writes a head of no entries and makes it durable before anything names the log.</summary>
+    void SealEmptyTrail(ReadOnlySpan<byte> sealKey)
+    {
+        AtomicFile.Write(HeadPath, AuditHead.Make(0, AuditHead.Genesis, sealKey).ToFile(), AtomicFile.OwnerOnly);
+        DurableBatch.Current?.Barrier();
+    }
+
     void Rollback(FileStream? log, long length, bool created)
     {
         try
@@ -185,9 +197,14 @@ public sealed class AuditTrail(string directory)
     {
         if (trail.IsEmpty) return (0, AuditHead.Genesis);
         if (!trail.HeadExists) throw RuntimeErrors.AuditBroken(Directory, "audit.head is missing");
-        if (!trail.LogExists) throw RuntimeErrors.AuditBroken(Directory, "audit.log is missing");
         var head = trail.Head ?? throw RuntimeErrors.AuditBroken(Directory, "audit.head is not a valid head");
         if (!head.SealIsValid(sealKey)) throw RuntimeErrors.AuditBroken(Directory, "the seal of audit.head does not verify with this world's key");
+        if (!trail.LogExists)
+        {
+            // A head of no entries and no log: the first append was killed after sealing the empty trail (AppendLocked).
+            if (head.Entries == 0) return (0, AuditHead.Genesis);
+            throw RuntimeErrors.AuditBroken(Directory, "audit.log is missing");
+        }
         if (trail.UnterminatedTail is not null) throw RuntimeErrors.AuditBroken(Directory, $"line {trail.Lines.Count + 1} of audit.log is incomplete");
         if (trail.Lines.Count < head.Entries)
         {
@@ -251,15 +268,27 @@ public sealed class AuditTrail(string directory)
         return (written[0].Seq, AuditHead.LineHash(AuditLineMac.Sign(written[0].ToLine(), sealKey)));
     }
 
-    internal static byte[]? ReadIfExists(string path)
+    /// <summary>
+    /// The most of <c>audit.log</c> this tool reads: about 300,000 entries of about 800 bytes. The log is read whole,
+    /// and `audit verify --dir` reads whatever it is given (a device or a pipe has no end), so there is a bound.
+    /// </summary>
+    public const int MaxLogBytes = 256 << 20;
+    /// <summary>A head is about 210 bytes.</summary>
+    public const int MaxHeadBytes = 4096;
+
+    internal static byte[]? ReadIfExists(string path, int maxBytes)
     {
+        byte[]? content;
         try
         {
-            return File.Exists(path) ? File.ReadAllBytes(path) : null;
+            if (!File.Exists(path)) return null;
+            content = BoundedFile.ReadPublic(path, maxBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw RuntimeErrors.AuditUnreadable(path, ErrorText.Describe(e));
         }
+        var limit = maxBytes >= 1 << 20 ? $"{maxBytes >> 20} MiB" : $"{maxBytes} bytes";
+        return content ?? throw RuntimeErrors.AuditUnreadable(path, $"it is larger than {limit}, the most this tool reads");
     }
 }

@@ -23,7 +23,8 @@ public static class AuditVerifier
         {
             return Fault("the seal of audit.head does not verify: the head was edited, or it belongs to another world");
         }
-        if (!trail.LogExists) return Fault($"audit.log is missing (deleted?), but the head records {head.Entries} entries");
+        // A head of no entries without a log is an empty trail: the first append seals it before creating the log.
+        if (!trail.LogExists && head.Entries != 0) return Fault($"audit.log is missing (deleted?), but the head records {head.Entries} entries");
 
         var lines = trail.Lines;
         var entries = lines.Select(l => AuditEntry.TryParse(l)).ToList();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using CloudIntegration.Native.Posix;
 using Microsoft.Win32.SafeHandles;
 
 namespace CloudIntegration.IO;
@@ -41,6 +42,31 @@ public static class BoundedFile
         }
     }
 
+    /// <summary>
+    /// Like <see cref="Read"/>, for content that is not secret and may be large (the audit log): the buffer grows with
+    /// what arrives instead of being allocated at the limit, and is neither pinned nor zeroed.
+    /// </summary>
+    public static byte[]? ReadPublic(string path, int maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        if (Directory.Exists(path)) throw new IOException("is a directory", EISDIR);
+        using var stream = Open(path);
+        // A regular file says its length: one that is too long is refused without reading it, and the buffer is
+        // allocated once. A device or a pipe says 0 and is read up to the limit.
+        var known = stream.CanSeek ? stream.Length : 0;
+        if (known > maxBytes) return null;
+        using var content = new MemoryStream((int)known);
+        var chunk = new byte[(int)Math.Min((long)maxBytes + 1, 1 << 20)];
+        var waited = Stopwatch.StartNew();
+        while (content.Length <= maxBytes)
+        {
+            var read = ReadSome(stream, chunk, 0, (int)Math.Min(chunk.Length, (long)maxBytes + 1 - content.Length), waited);
+            if (read == 0) return content.ToArray();
+            content.Write(chunk, 0, read);
+        }
+        return null;
+    }
+
     const int EISDIR = 21;
 
     static int ReadUpTo(FileStream stream, byte[] buffer)
@@ -49,22 +75,28 @@ public static class BoundedFile
         var waited = Stopwatch.StartNew();
         while (length < buffer.Length)
         {
-            int read;
-            try
-            {
-                read = stream.Read(buffer, length, buffer.Length - length);
-            }
-            catch (IOException e) when (IsWouldBlock(e.HResult))
-            {
-                // A pipe whose writer has not written yet (the file was opened non-blocking).
-                if (waited.Elapsed > PipeTimeout) throw new IOException("nothing arrived", e.HResult);
-                Thread.Sleep(10);
-                continue;
-            }
+            var read = ReadSome(stream, buffer, length, buffer.Length - length, waited);
             if (read == 0) break;
             length += read;
         }
         return length;
+    }
+
+    /// <summary>One read; 0 at the end. A pipe whose writer has not written yet (the file is non-blocking) is waited for.</summary>
+    static int ReadSome(FileStream stream, byte[] buffer, int offset, int count, Stopwatch waited)
+    {
+        while (true)
+        {
+            try
+            {
+                return stream.Read(buffer, offset, count);
+            }
+            catch (IOException e) when (IsWouldBlock(e.HResult))
+            {
+                if (waited.Elapsed > PipeTimeout) throw new IOException("nothing arrived", e.HResult);
+                Thread.Sleep(10);
+            }
+        }
     }
 
     static bool IsWouldBlock(int errno) => OperatingSystem.IsMacOS() ? errno == 35 : errno == 11;
@@ -74,7 +106,7 @@ public static class BoundedFile
         if (OperatingSystem.IsWindows()) return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         // Non-blocking, so opening a FIFO that no one writes to returns at once instead of waiting for a writer.
         var flags = OperatingSystem.IsMacOS() ? MacNonBlock | MacCloseOnExec : LinuxNonBlock | LinuxCloseOnExec;
-        var fd = Native.open(path, flags);
+        var fd = LibC.Open(path, flags);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -91,10 +123,4 @@ public static class BoundedFile
     const int EPERM = 1, ENOENT = 2, EACCES = 13;
     // The generic Linux values (x86-64, arm64) and macOS's.
     const int LinuxNonBlock = 0x800, LinuxCloseOnExec = 0x80000, MacNonBlock = 0x4, MacCloseOnExec = 0x1000000;
-
-    static class Native
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-    }
 }

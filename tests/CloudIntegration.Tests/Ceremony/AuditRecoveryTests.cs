@@ -1,5 +1,6 @@
 using CloudIntegration.Audit;
 using CloudIntegration.Tests.Cases;
+using CloudIntegration.Tests.Reliability;
 using CloudIntegration.Tests.Support;
 using Xunit;
 
@@ -48,6 +49,73 @@ public sealed class AuditRecoveryTests
             : ["generate", "export", "export", "recover", "generate", "export"];
         Assert.Equal(expected, entries.Select(e => e.GetProperty("event").GetString()));
         Assert.StartsWith($"audit verify: OK: {entries.Count} entries", tool.Audit("verify").Ok().Stdout);
+    }
+
+    /// <summary>The head a fresh world's first append writes before it creates the log: no entries, sealed by this world.</summary>
+    static void SealEmptyHead(Tool tool) =>
+        File.WriteAllBytes(tool.AuditHead(), AuditHead.Make(0, AuditHead.Genesis, TestSealKey.Of(tool.WorldDirectory)).ToFile());
+
+    /// <summary>
+    /// A fresh world's first export killed between writing its audit lines and sealing them (issue 9: the kill test's
+    /// run 170 of 200, killed as the head's temporary file appeared, left a log without any head, and every later
+    /// export was refused). The first append now seals the empty trail before it creates the log, so that kill leaves
+    /// the lines beyond a head of no entries, and the next export reseals them like any interrupted append.
+    /// </summary>
+    [Fact]
+    public void A_first_export_killed_before_its_head_is_resealed_by_the_next()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        tool.Run(Aws.Arguments("k1", WrapKey)).Ok();
+        SealEmptyHead(tool);   // what the kill leaves: lines 1 and 2 (generate, export) beyond a head of no entries
+        Assert.Contains("lines 1 to 2 are not covered by the sealed head", tool.Audit("verify").Stdout);
+
+        var next = tool.Run(Aws.Arguments("k1", WrapKey)).Ok();
+        Assert.Contains("note: the audit trail was repaired: lines 1 to 2 of audit.log", next.Stderr);
+        Assert.Equal(["generate", "export", "recover", "export"], tool.AuditEntries().Select(e => e.GetProperty("event").GetString()));
+        Assert.StartsWith("audit verify: OK: 4 entries", tool.Audit("verify").Ok().Stdout);
+    }
+
+    /// <summary>
+    /// The order that makes the state above the only one a kill can leave: the head of no entries is in place before
+    /// the log is opened. A directory in the log's place makes the opening fail, deterministically, at that moment.
+    /// </summary>
+    [Fact]
+    public void The_first_append_seals_the_empty_trail_before_it_creates_the_log()
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        Directory.CreateDirectory(tool.AuditLog());
+        var failed = tool.Run(Aws.Arguments("k1", WrapKey));
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal(AuditHead.Make(0, AuditHead.Genesis, TestSealKey.Of(tool.WorldDirectory)).ToFile(), File.ReadAllBytes(tool.AuditHead()));
+
+        Directory.Delete(tool.AuditLog());
+        tool.Run(Aws.Arguments("k1", WrapKey)).Ok();
+        Assert.StartsWith("audit verify: OK: 2 entries", tool.Audit("verify").Ok().Stdout);
+    }
+
+    /// <summary>
+    /// Killed after sealing the empty trail, before the log was created or before anything was written to it: an empty
+    /// trail, which verifies and which the next export extends.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_first_export_killed_before_its_log_lines_leaves_an_empty_trail(bool emptyLog)
+    {
+        using var scratch = new Scratch();
+        var tool = Tool.In(scratch);
+        tool.Run(Aws.Arguments("k1", WrapKey)).Ok();
+        SealEmptyHead(tool);
+        if (emptyLog) File.WriteAllBytes(tool.AuditLog(), []);
+        else File.Delete(tool.AuditLog());
+        Assert.StartsWith("audit verify: OK: 0 entries", tool.Audit("verify").Ok().Stdout);
+
+        var next = tool.Run(Aws.Arguments("k1", WrapKey)).Ok();
+        Assert.DoesNotContain("repaired", next.Stderr);
+        Assert.Equal(["export"], tool.AuditEntries().Select(e => e.GetProperty("event").GetString()));
+        Assert.StartsWith("audit verify: OK: 1 entry", tool.Audit("verify").Ok().Stdout);
     }
 
     [Theory]

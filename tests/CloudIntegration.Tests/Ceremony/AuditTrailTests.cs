@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CloudIntegration.Audit;
 using CloudIntegration.Tests.Cases;
 using CloudIntegration.Tests.Support;
 using Xunit;
@@ -85,6 +86,26 @@ public sealed class AuditTrailTests
         Assert.False(Directory.Exists(auditor.WorldDirectory), "verifying must not create a world");
         // On the ceremony machine the copy verifies in full.
         Assert.StartsWith("audit verify: OK: 7 entries", tool.Audit("verify", "--dir", copy).Ok().Stdout);
+    }
+
+    /// <summary>
+    /// 'audit verify --dir' reads whatever it is given: a log over the bound (a sparse file, so the test writes
+    /// nothing) is refused in one line without being read, as is the live trail's.
+    /// </summary>
+    [Fact]
+    public void An_oversized_log_is_refused_in_one_line()
+    {
+        using var scratch = new Scratch();
+        var tool = MakeTrail(scratch);
+        var copy = scratch.Dir("oversized");
+        File.Copy(tool.AuditHead(), Path.Combine(copy, "audit.head"));
+        using (var log = File.Create(Path.Combine(copy, "audit.log"))) log.SetLength(AuditTrail.MaxLogBytes + 1L);
+
+        var result = tool.Audit("verify", "--dir", copy);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: the audit trail {Path.Combine(copy, "audit.log")} cannot be read: it is larger than 256 MiB, the most this tool reads\n",
+                     result.Stderr);
+        Assert.Empty(result.Stdout);
     }
 
     public static TheoryData<string, string, bool> Tamperings() => new()

@@ -35,7 +35,8 @@ public sealed class StandInEndpoint : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var port = Random.Shared.Next(20000, 60000);
+            // Below Linux's ephemeral range (32768-60999), where the clients' own connections would take ports.
+            var port = Random.Shared.Next(20000, 32768);
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -69,7 +70,8 @@ public sealed class StandInEndpoint : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: on Linux, Stop and then Close each unregister the prefixes, and the second time the managed
+        // HttpListener binds the port again to unregister it, which fails when anyone has taken the port since.
         _listener.Close();
         _serving.Wait(TimeSpan.FromSeconds(5));
     }

@@ -20,12 +20,13 @@ public static class AtomicFile
     public const UnixFileMode Readable = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>
-    /// Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/>, fsynced, and returns its
-    /// name. Inside a <see cref="DurableBatch"/> the batch's next barrier makes it durable instead (unless <paramref name="syncNow"/>).
+    /// Writes <paramref name="content"/> to a new temporary file beside <paramref name="path"/> (or in
+    /// <paramref name="stagingDirectory"/>, on the same file system), fsynced, and returns its name. Inside a
+    /// <see cref="DurableBatch"/> the batch's next barrier makes it durable instead (unless <paramref name="syncNow"/>).
     /// </summary>
-    public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool syncNow = false)
+    public static string Stage(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool syncNow = false, string? stagingDirectory = null)
     {
-        var temp = TempName(path);
+        var temp = TempName(stagingDirectory is null ? path : Path.Combine(stagingDirectory, Path.GetFileName(path)));
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -86,14 +87,16 @@ public static class AtomicFile
     /// Writes a file atomically only if no file of that name exists. Returns false, writing nothing, if one does:
     /// of two processes creating the same file at once, exactly one wins and the other reads the winner's file.
     /// <paramref name="deferrable"/>: the caller reads the file back only through <see cref="ReadablePath"/>.
+    /// <paramref name="stagingDirectory"/>: where the temporary file is written, when not beside the file (see
+    /// <see cref="Stage"/>); a directory of many files is then never listed to sweep a killed run's leftovers.
     /// </summary>
-    public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool deferrable = false)
+    public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode, bool deferrable = false, string? stagingDirectory = null)
     {
         // In a ceremony's chunk a new key gets its name later, after one barrier for the whole chunk
         // (DeferredPublication); until then its store reads it through ReadablePath. Other files are never deferred.
-        if (deferrable && DurableBatch.Current?.Deferred is { } deferred) return deferred.StageCreate(path, content, mode);
+        if (deferrable && DurableBatch.Current?.Deferred is { } deferred) return deferred.StageCreate(path, content, mode, stagingDirectory);
         // Even in a batch: a name that appears must never name an empty or partial file (keys are created this way).
-        var temp = Stage(path, content, mode, syncNow: true);
+        var temp = Stage(path, content, mode, syncNow: true, stagingDirectory);
         bool placed;
         try
         {

@@ -37,10 +37,10 @@ public sealed class DeferredPublication(DurableBatch batch)
     public int Owner { get; set; }
 
     /// <summary>Writes a new file's content under a temporary name (no fsync: <see cref="PlaceKeys"/>' barrier covers it).</summary>
-    public bool StageCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
+    public bool StageCreate(string path, ReadOnlySpan<byte> content, UnixFileMode mode, string? stagingDirectory = null)
     {
         if (_pending.ContainsKey(path) || File.Exists(path)) return false;
-        var create = new Create(Owner, AtomicFile.Stage(path, content, mode), path);
+        var create = new Create(Owner, AtomicFile.Stage(path, content, mode, stagingDirectory: stagingDirectory), path);
         _creates.Add(create);
         _pending[path] = create;
         return true;

@@ -180,6 +180,7 @@ public sealed class CeremonyRunTests : IDisposable
         RerunCompletesEachExportOnce(tool, file, count);
         Assert.Empty(Directory.GetFiles(outputs, ".*.tmp"));
         Assert.Empty(Directory.GetFiles(keys, ".*.tmp"));
+        Assert.Empty(Directory.GetFiles(tool.WorldDirectory, ".*.tmp"));   // new key files are staged there
         Assert.Equal(count, Directory.GetFiles(keys, "*.key").Length);
         foreach (var i in new[] { 1, killedAt + 1, count })
         {

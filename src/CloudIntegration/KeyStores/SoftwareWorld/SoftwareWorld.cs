@@ -75,6 +75,9 @@ public sealed class SoftwareWorld : IKeyStore
     {
         var records = new List<KeyRecord>();
         if (!Directory.Exists(_directory.KeysDirectory)) return records;
+        // Earlier versions staged new key files in keys/ itself: the listing, which reads the directory anyway, sweeps
+        // what a killed run of theirs left there.
+        AtomicFile.RemoveAbandoned(_directory.KeysDirectory);
         foreach (var path in Directory.EnumerateFiles(_directory.KeysDirectory, "*.key").Order(StringComparer.Ordinal))
         {
             var stem = Path.GetFileNameWithoutExtension(path);
@@ -109,7 +112,7 @@ public sealed class SoftwareWorld : IKeyStore
             bool created;
             try
             {
-                created = AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly, deferrable: true);
+                created = AtomicFile.TryCreate(path, file, AtomicFile.OwnerOnly, deferrable: true, stagingDirectory: _directory.StagingDirectory);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

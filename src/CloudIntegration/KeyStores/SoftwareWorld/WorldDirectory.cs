@@ -18,6 +18,12 @@ public sealed class WorldDirectory
     public string WorldKeyPath => Path.Combine(Root, "world.key");
     public string KeysDirectory => Path.Combine(Root, "keys");
 
+    /// <summary>
+    /// Where new key files are written before they get their name in <see cref="KeysDirectory"/>: the world's own small
+    /// directory (same file system), so opening the world sweeps a killed run's leftovers without listing every key.
+    /// </summary>
+    public string StagingDirectory => Root;
+
     public string KeyPath(Keys.KeyName name) => Path.Combine(KeysDirectory, name.Value + ".key");
 
     public static string DefaultRoot()
@@ -44,8 +50,7 @@ public sealed class WorldDirectory
                 diagnostics.Note($"created a new embedded Security World in {root}");
             }
             AtomicFile.CreatePrivateDirectory(world.KeysDirectory);
-            AtomicFile.RemoveAbandoned(world.KeysDirectory);
-            AtomicFile.RemoveAbandoned(root);
+            AtomicFile.RemoveAbandoned(world.StagingDirectory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -10,14 +10,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 runs="${1:-5}"
 count="${2:-1000}"
-mkdir -p "$here/.build"
-work="$(mktemp -d "$here/.build/benchmark-ceremony.XXXXXX")"; trap 'rm -rf "$work"' EXIT
-tool="${CLOUD_INTEGRATION_BENCH_TOOL:-}"
-if [ -z "$tool" ]; then
-  echo "installing into $work/prefix ..." >&2
-  PREFIX="$work/prefix" "$here/install.sh" >&2
-  tool="$work/prefix/bin/cloud_integration_tool"
-fi
+. "$here/scripts/bench-setup.sh"
+bench_setup benchmark-ceremony
 wrap="$here/examples/WrappingPublicKey.bin"
 pin="$(openssl pkey -pubin -inform DER -in "$wrap" -outform DER | sha256sum | cut -d' ' -f1)"
 

@@ -10,14 +10,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 keys="${1:-100000}"
 pairs="${2:-15}"
-mkdir -p "$here/.build"
-work="$(mktemp -d "$here/.build/benchmark-scale.XXXXXX")"; trap 'rm -rf "$work"' EXIT
-tool="${CLOUD_INTEGRATION_BENCH_TOOL:-}"   # an already built native tool, instead of installing one
-if [ -z "$tool" ]; then
-  echo "installing into $work/prefix ..." >&2
-  PREFIX="$work/prefix" "$here/install.sh" >&2
-  tool="$work/prefix/bin/cloud_integration_tool"
-fi
+. "$here/scripts/bench-setup.sh"
+bench_setup benchmark-scale
 wrap="$here/examples/WrappingPublicKey.bin"
 pin="$(openssl pkey -pubin -inform DER -in "$wrap" -outform DER | sha256sum | cut -d' ' -f1)"
 

@@ -11,14 +11,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 pairs="${1:-31}"
 [ "$pairs" -ge 15 ] || { echo "error: at least 15 pairs (got $pairs)" >&2; exit 2; }
-mkdir -p "$here/.build"
-work="$(mktemp -d "$here/.build/benchmark.XXXXXX")"; trap 'rm -rf "$work"' EXIT
-tool="${CLOUD_INTEGRATION_BENCH_TOOL:-}"   # an already built native tool, instead of installing one
-if [ -z "$tool" ]; then
-  echo "installing into $work/prefix ..." >&2
-  PREFIX="$work/prefix" "$here/install.sh" >&2
-  tool="$work/prefix/bin/cloud_integration_tool"
-fi
+. "$here/scripts/bench-setup.sh"
+bench_setup benchmark
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 wrap="$here/examples/WrappingPublicKey.bin"
 export CLOUD_INTEGRATION_WORLD="$work/world"

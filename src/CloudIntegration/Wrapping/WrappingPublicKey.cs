@@ -13,9 +13,10 @@ public sealed class WrappingPublicKey
 {
     public const int MinimumBits = 2048;
 
-    internal WrappingPublicKey(byte[] spki, byte[] modulus, byte[] exponent, string format)
+    WrappingPublicKey(byte[] spki, byte[] modulus, byte[] exponent, string format, RSA rsa)
     {
         SubjectPublicKeyInfo = spki;
+        Rsa = rsa;
         Modulus = modulus;
         Exponent = exponent;
         Format = format;
@@ -35,20 +36,11 @@ public sealed class WrappingPublicKey
     public string Format { get; }
     public int StrengthBits => Keys.KeyType.RsaStrength(Bits);
 
-    RSA? _rsa;
-
     /// <summary>
-    /// The key as the platform's RSA object, made once: importing it costs far more than one encryption (OpenSSL's
-    /// decoders), and a ceremony wraps hundreds of keys under the same wrapping key. Public values only.
+    /// The key as the platform's RSA object, imported once when the file is read: an import costs far more than one
+    /// encryption (OpenSSL's decoders), and a ceremony wraps hundreds of keys under the same wrapping key. Public values only.
     /// </summary>
-    public RSA Rsa => _rsa ??= CreateRsa();
-
-    public RSA CreateRsa()
-    {
-        var rsa = RSA.Create();
-        rsa.ImportSubjectPublicKeyInfo(SubjectPublicKeyInfo, out _);
-        return rsa;
-    }
+    public RSA Rsa { get; }
 
     /// <summary>Reads and validates a wrapping key file; every problem becomes an error that names the file.</summary>
     public static WrappingPublicKey Load(string path, DateTime? now = null) =>
@@ -92,20 +84,49 @@ public sealed class WrappingPublicKey
         if (exponent.GetBitLength() > MaximumExponentBits) throw InvalidKey(path, $"its public exponent is larger than {MaximumExponentBits} bits (providers use 65537)");
         if (exponent >= modulus) throw InvalidKey(path, "its public exponent is not smaller than its modulus");
 
-        using var rsa = RSA.Create();
+        // The canonical SubjectPublicKeyInfo is written here rather than exported by the platform: each OpenSSL
+        // encode or decode builds its encoder/decoder chain afresh, and one import is all the key needs.
+        var modulusBytes = modulus.ToByteArray(isUnsigned: true, isBigEndian: true);
+        var exponentBytes = exponent.ToByteArray(isUnsigned: true, isBigEndian: true);
+        var spki = SubjectPublicKeyInfoOf(modulus, exponent);
+        var rsa = RSA.Create();
         try
         {
-            rsa.ImportRSAPublicKey(pkcs1, out _);
-            var p = rsa.ExportParameters(false);
-            return new WrappingPublicKey(rsa.ExportSubjectPublicKeyInfo(), p.Modulus!, p.Exponent!, format);
+            rsa.ImportSubjectPublicKeyInfo(spki, out _);
+            return new WrappingPublicKey(spki, modulusBytes, exponentBytes, format, rsa);
         }
         catch (CryptographicException e)
         {
+            rsa.Dispose();
             // The key passed every check above, so a refusal here is the platform's: say what failed, not "bad file".
             PlatformCryptography.ThrowIfRsaBroken(e);
             throw RuntimeErrors.WrapKeyFile(path, "the platform's cryptography refused the RSA public key inside it");
         }
     }
+
+    /// <summary>DER SubjectPublicKeyInfo of an rsaEncryption key (RFC 8017 A.1.1 inside RFC 5280 4.1), NULL parameters.</summary>
+    static byte[] SubjectPublicKeyInfoOf(BigInteger modulus, BigInteger exponent)
+    {
+        var rsaPublicKey = new AsnWriter(AsnEncodingRules.DER);
+        using (rsaPublicKey.PushSequence())
+        {
+            rsaPublicKey.WriteInteger(modulus);
+            rsaPublicKey.WriteInteger(exponent);
+        }
+        var spki = new AsnWriter(AsnEncodingRules.DER);
+        using (spki.PushSequence())
+        {
+            using (spki.PushSequence())
+            {
+                spki.WriteObjectIdentifier(RsaEncryptionOid);
+                spki.WriteNull();
+            }
+            spki.WriteBitString(rsaPublicKey.Encode());
+        }
+        return spki.Encode();
+    }
+
+    const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
 
     static RuntimeError InvalidKey(string path, string why) => RuntimeErrors.WrapKeyFile(path, "the RSA key is invalid: " + why);
 
@@ -120,7 +141,7 @@ public sealed class WrappingPublicKey
         _ => $"a public key of algorithm {oid}",
     };
 
-    internal static bool IsRsaEncryption(string oid) => oid == "1.2.840.113549.1.1.1";
+    internal static bool IsRsaEncryption(string oid) => oid == RsaEncryptionOid;
 
     internal static AsnReader Der(ReadOnlyMemory<byte> der) => new(der, AsnEncodingRules.DER);
 }

@@ -18,6 +18,7 @@ public static partial class LibC
 
     public const int EPERM = 1;
     public const int ENOENT = 2;
+    public const int EINTR = 4;
     public const int EACCES = 13;
     public const int EEXIST = 17;
     public const int EINVAL = 22;
@@ -30,6 +31,10 @@ public static partial class LibC
     /// <summary>open(2) without O_CREAT. The caller chooses the flags; BoundedFile passes macOS's values on macOS, where this same call works.</summary>
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
+
+    /// <summary>read(2) into <paramref name="buffer"/>: the count read, 0 at the end, -1 on an error.</summary>
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, Span<byte> buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int FSync(int fd);

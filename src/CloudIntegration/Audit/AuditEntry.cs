@@ -21,6 +21,9 @@ public sealed record AuditEntry
     public const string Ok = "ok";
     public const string Refused = "refused";
 
+    /// <summary>The bytes every line recording a successful export contains, as <see cref="ToLine"/> writes it.</summary>
+    public static ReadOnlySpan<byte> SuccessfulExportMarker => "\"event\":\"export\",\"outcome\":\"ok\""u8;
+
     /// <summary>1 for the first line, and one more for each line after it; it is also the line number.</summary>
     public long Seq { get; init; }
     public required DateTimeOffset Time { get; init; }
@@ -97,50 +100,176 @@ public sealed record AuditEntry
         return buffer.ToArray();
     }
 
-    /// <summary>Parses one line; null when it is not an entry this tool wrote (the verifier says which line).</summary>
+    /// <summary>
+    /// Parses one line; null when it is not an entry this tool wrote (the verifier says which line). One pass over the
+    /// line, each property taken as it comes, with little allocated: the inventory and the verifier parse every line
+    /// of trails of hundreds of thousands. Properties this version does not know are skipped; seq, time, event,
+    /// outcome and prev are required.
+    /// </summary>
     public static AuditEntry? TryParse(ReadOnlySpan<byte> line)
     {
         try
         {
             var reader = new Utf8JsonReader(line);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return null;
-            var prev = root.GetProperty("prev").GetString();
-            if (prev is null || prev.Length != 64 || !prev.All(char.IsAsciiHexDigitLower)) return null;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            var fields = _fields ??= new LineFields();
+            fields.Clear();
+            var expected = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var property = Identify(ref reader, expected);
+                reader.Read();
+                if (!fields.Take(property, ref reader)) return null;
+                if (property != Property.Unknown) expected = (int)property + 1;
+            }
+            if (reader.TokenType != JsonTokenType.EndObject) return null;
+            return fields.ToEntry();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The properties <see cref="ToLine"/> writes, in its order.</summary>
+    enum Property
+    {
+        Seq, Time, Event, Outcome, User, Host, Tool, KeyStore, Module, Key, KeyId, KeyType, Protection, KeyFingerprint,
+        KeyCheckValue, Provider, WrapAlgorithm, WrappingKeyFingerprint, WrappingKeyBits, Construction, OutputDirectory,
+        Files, Error, Note, Prev, Unknown,
+    }
+
+    static readonly byte[][] PropertyNames =
+    [
+        .. new[]
+        {
+            "seq", "time", "event", "outcome", "user", "host", "tool", "keyStore", "module", "key", "keyId", "keyType",
+            "protection", "keyFingerprint", "keyCheckValue", "provider", "wrapAlgorithm", "wrappingKeyFingerprint",
+            "wrappingKeyBits", "construction", "outputDirectory", "files", "error", "note", "prev",
+        }.Select(System.Text.Encoding.ASCII.GetBytes),
+    ];
+
+    /// <summary>Which property the reader is on; the one <see cref="ToLine"/> writes next is tried first.</summary>
+    static Property Identify(ref Utf8JsonReader reader, int expected)
+    {
+        if (expected < PropertyNames.Length && reader.ValueTextEquals(PropertyNames[expected])) return (Property)expected;
+        for (var i = 0; i < PropertyNames.Length; i++)
+        {
+            if (reader.ValueTextEquals(PropertyNames[i])) return (Property)i;
+        }
+        return Property.Unknown;
+    }
+
+    /// <summary>This thread's reader of lines, used again for every line it parses.</summary>
+    [ThreadStatic] static LineFields? _fields;
+
+    /// <summary>The properties of one line as they are read.</summary>
+    sealed class LineFields
+    {
+        long? _seq;
+        DateTimeOffset? _time;
+        readonly string?[] _text = new string?[(int)Property.Unknown];
+        readonly int?[] _number = new int?[(int)Property.Unknown];
+        List<AuditFile>? _files;
+        /// <summary>
+        /// The last string read for each property, reused when the next line has the same bytes there: user, host,
+        /// tool, key store, provider and so on repeat line after line, and the entries a listing keeps should not each
+        /// hold a copy.
+        /// </summary>
+        readonly (byte[]? Bytes, string Text)[] _recent = new (byte[]?, string)[(int)Property.Unknown];
+
+        public void Clear()
+        {
+            _seq = null;
+            _time = null;
+            Array.Clear(_text);
+            Array.Clear(_number);
+            _files = null;
+        }
+
+        /// <summary>Takes the value the reader is on; false when it has the wrong kind for its property.</summary>
+        public bool Take(Property property, ref Utf8JsonReader value)
+        {
+            switch (property)
+            {
+                case Property.Seq: _seq = value.GetInt64(); break;
+                case Property.Time:
+                    if (value.TokenType != JsonTokenType.String) return false;
+                    _time = value.TryGetDateTimeOffset(out var time) ? time
+                        : DateTimeOffset.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                    break;
+                case Property.Module or Property.WrappingKeyBits: _number[(int)property] = Number(ref value); break;
+                case Property.Files:
+                    _files = null;
+                    if (value.TokenType == JsonTokenType.StartArray) return TakeFiles(ref value);
+                    value.Skip();
+                    break;
+                case Property.Unknown: value.Skip(); break;
+                default: _text[(int)property] = Text(property, ref value); break;
+            }
+            return true;
+        }
+
+        bool TakeFiles(ref Utf8JsonReader reader)
+        {
+            _files = [];
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                string? name = null, sha256 = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isName = reader.ValueTextEquals("name"u8);
+                    var isHash = reader.ValueTextEquals("sha256"u8);
+                    reader.Read();
+                    if (isName) name = Text(Property.Unknown, ref reader);
+                    else if (isHash) sha256 = Text(Property.Unknown, ref reader);
+                    else reader.Skip();
+                }
+                if (name is null || sha256 is null) return false;
+                _files.Add(new AuditFile(name, sha256));
+            }
+            return reader.TokenType == JsonTokenType.EndArray;
+        }
+
+        public AuditEntry? ToEntry()
+        {
+            string? T(Property p) => _text[(int)p];
+            if (_seq is not { } seq || _time is not { } time || T(Property.Event) is not { } @event || T(Property.Outcome) is not { } outcome) return null;
+            if (T(Property.Prev) is not { Length: 64 } prev || !prev.All(char.IsAsciiHexDigitLower)) return null;
             return new AuditEntry
             {
-                Seq = root.GetProperty("seq").GetInt64(),
-                Time = DateTimeOffset.Parse(root.GetProperty("time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                Event = root.GetProperty("event").GetString()!,
-                Outcome = root.GetProperty("outcome").GetString()!,
-                User = Text(root, "user"),
-                Host = Text(root, "host"),
-                Tool = Text(root, "tool"),
-                KeyStore = Text(root, "keyStore"),
-                Module = Number(root, "module"),
-                Key = Text(root, "key"),
-                KeyId = Text(root, "keyId"),
-                KeyType = Text(root, "keyType"),
-                Protection = Text(root, "protection"),
-                KeyFingerprint = Text(root, "keyFingerprint"),
-                KeyCheckValue = Text(root, "keyCheckValue"),
-                Provider = Text(root, "provider"),
-                WrapAlgorithm = Text(root, "wrapAlgorithm"),
-                WrappingKeyFingerprint = Text(root, "wrappingKeyFingerprint"),
-                WrappingKeyBits = Number(root, "wrappingKeyBits"),
-                Construction = Text(root, "construction"),
-                OutputDirectory = Text(root, "outputDirectory"),
-                Files = root.TryGetProperty("files", out var files) && files.ValueKind == JsonValueKind.Array
-                    ? files.EnumerateArray().Select(f => new AuditFile(f.GetProperty("name").GetString()!, f.GetProperty("sha256").GetString()!)).ToList()
-                    : [],
-                Error = Text(root, "error"),
-                Note = Text(root, "note"),
-                Prev = prev,
+                Seq = seq, Time = time, Event = @event, Outcome = outcome,
+                User = T(Property.User), Host = T(Property.Host), Tool = T(Property.Tool), KeyStore = T(Property.KeyStore),
+                Module = _number[(int)Property.Module],
+                Key = T(Property.Key), KeyId = T(Property.KeyId), KeyType = T(Property.KeyType), Protection = T(Property.Protection),
+                KeyFingerprint = T(Property.KeyFingerprint), KeyCheckValue = T(Property.KeyCheckValue),
+                Provider = T(Property.Provider), WrapAlgorithm = T(Property.WrapAlgorithm),
+                WrappingKeyFingerprint = T(Property.WrappingKeyFingerprint), WrappingKeyBits = _number[(int)Property.WrappingKeyBits],
+                Construction = T(Property.Construction), OutputDirectory = T(Property.OutputDirectory),
+                Files = _files ?? [], Error = T(Property.Error), Note = T(Property.Note), Prev = prev,
             };
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or NullReferenceException)
+
+        /// <summary>A string (the previous line's, when the bytes are the same), or null for any other kind of value.</summary>
+        string? Text(Property property, ref Utf8JsonReader value)
         {
+            if (value.TokenType != JsonTokenType.String)
+            {
+                value.Skip();
+                return null;
+            }
+            if (property == Property.Unknown || value.ValueIsEscaped || value.HasValueSequence) return value.GetString();
+            ref var last = ref _recent[(int)property];
+            if (last.Bytes is not null && value.ValueSpan.SequenceEqual(last.Bytes)) return last.Text;
+            var text = value.GetString()!;
+            last = (value.ValueSpan.ToArray(), text);
+            return text;
+        }
+
+        static int? Number(ref Utf8JsonReader value)
+        {
+            if (value.TokenType == JsonTokenType.Number) return value.GetInt32();
+            value.Skip();
             return null;
         }
     }
@@ -156,10 +285,4 @@ public sealed record AuditEntry
         if (value is null) json.WriteNull(name);
         else json.WriteNumber(name, value.Value);
     }
-
-    static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    static int? Number(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CloudIntegration.Audit;
@@ -50,17 +51,43 @@ public static class KeyFacts
     }
 }
 
+/// <summary>What the inventory shows of an export: when, for which provider, its audit entry and the files' names.</summary>
+public sealed record LastExport(DateTimeOffset Time, string? Provider, long Seq, IReadOnlyList<string> Files)
+{
+    public static LastExport Of(AuditEntry entry) => new(entry.Time, entry.Provider, entry.Seq, [.. entry.Files.Select(f => f.Name)]);
+}
+
 /// <summary>
 /// How often a key was exported, from the audit trail. Entries count only for the same key id, so a key destroyed
 /// and generated again under the same name starts from zero.
 /// </summary>
-public sealed record ExportHistory(int Count, AuditEntry? Last)
+public sealed record ExportHistory(int Count, LastExport? Last)
 {
+    public static readonly ExportHistory None = new(0, null);
+
     public static ExportHistory Of(KeyRecord key, IEnumerable<AuditEntry> entries)
     {
         var exports = entries.Where(e => e.Event == AuditEntry.Export && e.Outcome == AuditEntry.Ok &&
                                          e.Key == key.Name.Value && e.KeyId == key.Id).ToList();
-        return new ExportHistory(exports.Count, exports.LastOrDefault());
+        return exports.Count == 0 ? None : new ExportHistory(exports.Count, LastExport.Of(exports[^1]));
+    }
+
+    /// <summary>
+    /// Every key's history from one pass over the successful exports, keeping only what the inventory shows: a world's
+    /// listing then holds no audit entries (100,000 keys have 100,000 or more).
+    /// </summary>
+    public sealed class Tally
+    {
+        readonly Dictionary<(string Key, string? Id), ExportHistory> _byKey = [];
+
+        public void Add(AuditEntry export)
+        {
+            if (export.Key is null) return;
+            ref var history = ref CollectionsMarshal.GetValueRefOrAddDefault(_byKey, (export.Key, export.KeyId), out _);
+            history = new ExportHistory((history?.Count ?? 0) + 1, LastExport.Of(export));
+        }
+
+        public ExportHistory For(KeyRecord key) => _byKey.GetValueOrDefault((key.Name.Value, key.Id), None);
     }
 
     public void WriteJson(Utf8JsonWriter json)
@@ -76,7 +103,7 @@ public sealed record ExportHistory(int Count, AuditEntry? Last)
         KeyFacts.Nullable(json, "provider", Last.Provider);
         json.WriteNumber("auditEntry", Last.Seq);
         json.WriteStartArray("files");
-        foreach (var file in Last.Files) json.WriteStringValue(file.Name);
+        foreach (var file in Last.Files) json.WriteStringValue(file);
         json.WriteEndArray();
         json.WriteEndObject();
     }

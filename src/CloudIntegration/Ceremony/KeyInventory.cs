@@ -18,6 +18,7 @@ public static class KeyInventory
     public sealed record Unusable(string Name, string Error);
 
     const string UnusableMark = "UNUSABLE";
+    const int CountColumn = 5;
 
     static readonly string[] Headers = ["NAME", "TYPE", "PROTECTION", "CREATED", "SHA-256/KCV", "EXPORTS", "LAST EXPORT"];
 
@@ -36,17 +37,20 @@ public static class KeyInventory
         }).Concat(unusable.Select(u => new[] { u.Name, UnusableMark, "-", "-", "-", "-", "-" }))
           .OrderBy(c => c[0], StringComparer.Ordinal).ToList();
         var widths = Headers.Select((h, i) => Math.Max(h.Length, cells.Max(c => c[i].Length))).ToArray();
-        var text = new StringBuilder();
+        // Padded in place, one builder for the whole table: a world can hold 100,000 keys.
+        var text = new StringBuilder(capacity: (cells.Count + 2) * (widths.Sum() + 2 * widths.Length));
         foreach (var line in cells.Prepend(Headers))
         {
-            var row = new StringBuilder();
             for (var i = 0; i < line.Length; i++)
             {
-                if (i > 0) row.Append("  ");
-                // The count is a number: right-align it under its header.
-                row.Append(i == 5 ? line[i].PadLeft(widths[i]) : line[i].PadRight(widths[i]));
+                if (i > 0) text.Append(' ', 2);
+                var padding = widths[i] - line[i].Length;
+                // The count is a number: right-align it under its header. The last column is not padded.
+                if (i == CountColumn) text.Append(' ', padding).Append(line[i]);
+                else if (i == line.Length - 1) text.Append(line[i].TrimEnd());
+                else text.Append(line[i]).Append(' ', padding);
             }
-            text.Append(row.ToString().TrimEnd()).Append('\n');
+            text.Append('\n');
         }
         text.Append($"{rows.Count} key{(rows.Count == 1 ? "" : "s")} in the {keyStore}; 'keys show NAME' prints one in full\n");
         if (unusable.Count > 0)
@@ -69,7 +73,7 @@ public static class KeyInventory
         if (key.Location.Length > 0) Line(text, "location", key.Location);
         Line(text, "exports", row.History.Last is { } last
             ? $"{row.History.Count}, the last on {TextFormats.Utc(last.Time)} for {last.Provider} (audit entry {last.Seq}: " +
-              $"{string.Join(", ", last.Files.Select(f => f.Name))})"
+              $"{string.Join(", ", last.Files)})"
             : "none recorded");
         text.Append("  ").Append(KeyFacts.Identity(key)).Append('\n');
         if (KeyFacts.Pem(key) is { } pem)

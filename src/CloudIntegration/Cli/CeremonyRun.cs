@@ -55,7 +55,7 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
         using var world = new WorldSession(KeyStoreSelection.WorldRoot(env), env.Diagnostics);
         using var audit = new CeremonyAudit(world, author, env.Diagnostics);
         var before = Head(audit);
-        var history = CompletedExports(audit.Trail.Entries());
+        var history = CompletedExports(audit.Trail.SuccessfulExports());
         var outcomes = new List<ExportOutcome>();
         var stopped = false;
         // New keys and outputs are staged and published a chunk at a time, records appended with them, everything

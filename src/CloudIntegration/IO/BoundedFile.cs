@@ -67,6 +67,94 @@ public static class BoundedFile
         return null;
     }
 
+    /// <summary>
+    /// A small file this tool wrote itself (a key file), read with one open, reads and one close: no lock and no status
+    /// call, because listing a world of 100,000 keys reads every one. Null when there is no such file; an
+    /// <see cref="IOException"/> when it is larger than <paramref name="maxBytes"/> or cannot be read.
+    /// </summary>
+    public static byte[]? ReadOwnFile(string path, int maxBytes)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            if (!File.Exists(path)) return null;
+            var content = File.ReadAllBytes(path);
+            return content.Length <= maxBytes ? content : throw TooLarge(maxBytes);
+        }
+        var fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == ENOENT ? null : throw OpenError(errno, path);
+        }
+        try
+        {
+            Span<byte> small = stackalloc byte[4096];
+            var buffer = small;
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes) throw TooLarge(maxBytes);
+                    var larger = new byte[Math.Min(buffer.Length * 4, maxBytes + 1)];
+                    buffer.CopyTo(larger);
+                    buffer = larger;
+                }
+                var read = LibC.Read(fd, buffer[length..], buffer.Length - length);
+                if (read < 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == LibC.EINTR) continue;
+                    throw new IOException(errno == EISDIR ? "is a directory" : "cannot be read", errno);
+                }
+                if (read == 0) return length <= maxBytes ? buffer[..length].ToArray() : throw TooLarge(maxBytes);
+                length += (int)read;
+            }
+        }
+        finally
+        {
+            LibC.Close(fd);
+        }
+    }
+
+    static IOException TooLarge(int maxBytes) => new($"is larger than {maxBytes} bytes");
+
+    public delegate void LineAction(ReadOnlySpan<byte> line);
+
+    /// <summary>
+    /// Gives each newline-terminated line of a public text file (the audit log) to <paramref name="onLine"/>, without
+    /// its newline, reading a block at a time so that a large file is never held whole; an unterminated last line is
+    /// not given. False when the file is longer than <paramref name="maxBytes"/> (lines may have been given by then).
+    /// </summary>
+    public static bool ReadLines(string path, int maxBytes, LineAction onLine)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        if (Directory.Exists(path)) throw new IOException("is a directory", EISDIR);
+        using var stream = Open(path);
+        if (stream.CanSeek && stream.Length > maxBytes) return false;
+        var buffer = new byte[(int)Math.Min((long)maxBytes + 1, 1 << 20)];
+        var filled = 0;
+        long total = 0;
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            // A line longer than the buffer: the buffer grows to hold it.
+            if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            var read = ReadSome(stream, buffer, filled, buffer.Length - filled, waited);
+            if (read == 0) return true;
+            total += read;
+            if (total > maxBytes) return false;
+            var block = buffer.AsSpan(0, filled + read);
+            var start = 0;
+            for (int newline; (newline = block[start..].IndexOf((byte)'\n')) >= 0; start += newline + 1)
+            {
+                onLine(block.Slice(start, newline));
+            }
+            block[start..].CopyTo(buffer);
+            filled = block.Length - start;
+        }
+    }
+
     const int EISDIR = 21;
 
     static int ReadUpTo(FileStream stream, byte[] buffer)
@@ -107,18 +195,16 @@ public static class BoundedFile
         // Non-blocking, so opening a FIFO that no one writes to returns at once instead of waiting for a writer.
         var flags = OperatingSystem.IsMacOS() ? MacNonBlock | MacCloseOnExec : LinuxNonBlock | LinuxCloseOnExec;
         var fd = LibC.Open(path, flags);
-        if (fd < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw errno switch
-            {
-                ENOENT => new FileNotFoundException("not found", path),
-                EACCES or EPERM => new UnauthorizedAccessException("permission denied"),
-                _ => new IOException("cannot be opened", errno),
-            };
-        }
+        if (fd < 0) throw OpenError(Marshal.GetLastPInvokeError(), path);
         return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, 1);
     }
+
+    static Exception OpenError(int errno, string path) => errno switch
+    {
+        ENOENT => new FileNotFoundException("not found", path),
+        EACCES or EPERM => new UnauthorizedAccessException("permission denied"),
+        _ => new IOException("cannot be opened", errno),
+    };
 
     const int EPERM = 1, ENOENT = 2, EACCES = 13;
     // The generic Linux values (x86-64, arm64) and macOS's.

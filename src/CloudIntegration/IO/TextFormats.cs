@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -28,14 +30,23 @@ public static class TextFormats
     /// bits of the last character, so "QR==" and "QQ==" both decode to one byte: a changed file would read as the
     /// original. Stored files are compared to their re-encoding so every changed byte is refused.
     /// </summary>
-    public static byte[] CanonicalBase64(string text)
+    public static byte[] CanonicalBase64(string text) => CanonicalBase64(System.Text.Encoding.ASCII.GetBytes(text));
+
+    /// <summary>The same for base64 text as bytes (a line of a key file), without making strings of it.</summary>
+    public static byte[] CanonicalBase64(ReadOnlySpan<byte> utf8)
     {
-        var bytes = Convert.FromBase64String(text);
-        if (!string.Equals(Convert.ToBase64String(bytes), text, StringComparison.Ordinal))
+        var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(utf8.Length)];
+        if (Base64.DecodeFromUtf8(utf8, decoded, out var consumed, out var written) != OperationStatus.Done || consumed != utf8.Length)
+        {
+            throw new FormatException("not base64");
+        }
+        Span<byte> again = utf8.Length <= 1024 ? stackalloc byte[utf8.Length] : new byte[utf8.Length];
+        if (Base64.EncodeToUtf8(decoded.AsSpan(0, written), again, out _, out var length) != OperationStatus.Done ||
+            !again[..length].SequenceEqual(utf8))
         {
             throw new FormatException("not canonical base64");
         }
-        return bytes;
+        return written == decoded.Length ? decoded : decoded[..written];
     }
 
     /// <summary>The same, indented for people (reports, <c>--json</c>, provider files meant to be read).</summary>

@@ -66,6 +66,27 @@ public sealed class AuditTrailTests
     }
 
     [Fact]
+    public void Every_line_parses_back_to_what_was_written_and_only_successful_exports_carry_the_inventorys_marker()
+    {
+        using var scratch = new Scratch();
+        var tool = MakeTrail(scratch);
+        var lines = File.ReadAllLines(Path.Combine(tool.WorldDirectory, AuditTrail.LogFile));
+        Assert.Equal(7, lines.Length);
+        foreach (var line in lines)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line);
+            var entry = AuditEntry.TryParse(bytes);
+            Assert.NotNull(entry);
+            // The line is the entry as written, then its MAC: every field came back.
+            var written = Encoding.UTF8.GetString(entry.ToLine());
+            Assert.StartsWith(written[..^1] + ",\"mac\":\"", line);
+            var isSuccessfulExport = entry is { Event: AuditEntry.Export, Outcome: AuditEntry.Ok };
+            Assert.Equal(isSuccessfulExport, bytes.AsSpan().IndexOf(AuditEntry.SuccessfulExportMarker) >= 0);
+        }
+        Assert.Equal(3, new AuditTrail(tool.WorldDirectory).SuccessfulExports().Count);
+    }
+
+    [Fact]
     public void An_untouched_trail_verifies_with_and_without_the_world_key_and_from_an_auditors_copy()
     {
         using var scratch = new Scratch();

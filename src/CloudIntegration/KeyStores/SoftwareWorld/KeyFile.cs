@@ -20,7 +20,10 @@ namespace CloudIntegration.KeyStores.SoftwareWorld;
 /// </summary>
 sealed class KeyFile
 {
-    public const string Magic = "cloud_integration_tool key v1";
+    /// <summary>The first line, with its newline.</summary>
+    static ReadOnlySpan<byte> MagicLine => "cloud_integration_tool key v1\n"u8;
+    /// <summary>Far more than the largest key (an RSA-4096 private key with its public key is under 6 KiB of text).</summary>
+    public const int MaxBytes = 64 << 10;
     const int NonceBytes = 12;
     const int TagBytes = 16;
 
@@ -32,7 +35,7 @@ sealed class KeyFile
     public static byte[] Header(KeyRecord record)
     {
         using var buffer = new MemoryStream();
-        buffer.Write(Encoding.ASCII.GetBytes(Magic + "\n"));
+        buffer.Write(MagicLine);
         using (var json = new Utf8JsonWriter(buffer, TextFormats.Json))
         {
             json.WriteStartObject();
@@ -86,38 +89,74 @@ sealed class KeyFile
 
     public enum ParseResult { Ok, ForeignFormat, Damaged }
 
-    /// <summary>Parses the file text. Nothing is trusted until <see cref="HeaderMac"/> is checked by the caller.</summary>
+    /// <summary>Parses the file. Nothing is trusted until <see cref="HeaderMac"/> is checked by the caller.</summary>
     public static ParseResult TryParse(byte[] file, out KeyFile? parsed)
     {
         parsed = null;
-        var text = Encoding.ASCII.GetString(file);
-        if (!text.StartsWith(Magic + "\n", StringComparison.Ordinal)) return ParseResult.ForeignFormat;
-        var lines = text.Split('\n');
-        if (lines.Length != 5 || lines[4].Length != 0) return ParseResult.Damaged;
+        if (!file.AsSpan().StartsWith(MagicLine)) return ParseResult.ForeignFormat;
+        // Exactly four lines, each ending in a newline. Read as bytes: listing a world reads every key file.
+        Span<int> ends = stackalloc int[4];
+        var count = 0;
+        for (var i = 0; i < file.Length; i++)
+        {
+            if (file[i] != (byte)'\n') continue;
+            if (count == ends.Length) return ParseResult.Damaged;
+            ends[count++] = i;
+        }
+        if (count != ends.Length || ends[3] != file.Length - 1) return ParseResult.Damaged;
         try
         {
-            var header = Encoding.ASCII.GetBytes(lines[0] + "\n" + lines[1]);
-            var mac = TextFormats.CanonicalBase64(lines[2]);
-            var sealedBytes = TextFormats.CanonicalBase64(lines[3]);
-            using var json = JsonDocument.Parse(lines[1]);
-            var root = json.RootElement;
-            var name = root.GetProperty("name").GetString()!;
-            if (!KeyName.IsValid(name)) return ParseResult.Damaged;
-            var record = new KeyRecord(
-                KeyName.Parse(name),
-                KeyType.Find(root.GetProperty("type").GetString()!) ?? throw new FormatException("type"),
-                Protection.Decode(root.GetProperty("protection").GetString()!) ?? throw new FormatException("protection"),
-                root.GetProperty("id").GetString()!,
-                DateTimeOffset.Parse(root.GetProperty("created").GetString()!, CultureInfo.InvariantCulture),
-                root.TryGetProperty("publicKey", out var pk) ? TextFormats.CanonicalBase64(pk.GetString()!) : null,
-                root.TryGetProperty("checkValue", out var kcv) ? Convert.FromHexString(kcv.GetString()!) : null,
-                "");
+            var header = file.AsSpan(0, ends[1]).ToArray();
+            var mac = TextFormats.CanonicalBase64(file.AsSpan(ends[1] + 1, ends[2] - ends[1] - 1));
+            var sealedBytes = TextFormats.CanonicalBase64(file.AsSpan(ends[2] + 1, ends[3] - ends[2] - 1));
+            if (ParseHeader(file.AsSpan(ends[0] + 1, ends[1] - ends[0] - 1)) is not { } record) return ParseResult.Damaged;
             parsed = new KeyFile { Record = record, AuthenticatedHeader = header, HeaderMac = mac, Sealed = sealedBytes };
             return ParseResult.Ok;
         }
-        catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {
             return ParseResult.Damaged;
         }
+    }
+
+    /// <summary>
+    /// The record in line 2, read in one pass; null when a required property is missing or not a string. Throws
+    /// FormatException, JsonException or InvalidOperationException for values that do not parse.
+    /// </summary>
+    static KeyRecord? ParseHeader(ReadOnlySpan<byte> line)
+    {
+        string? name = null, type = null, protection = null, id = null, created = null, publicKey = null, checkValue = null;
+        var reader = new Utf8JsonReader(line);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ref var field = ref name;
+            if (reader.ValueTextEquals("name"u8)) field = ref name;
+            else if (reader.ValueTextEquals("type"u8)) field = ref type;
+            else if (reader.ValueTextEquals("protection"u8)) field = ref protection;
+            else if (reader.ValueTextEquals("id"u8)) field = ref id;
+            else if (reader.ValueTextEquals("created"u8)) field = ref created;
+            else if (reader.ValueTextEquals("publicKey"u8)) field = ref publicKey;
+            else if (reader.ValueTextEquals("checkValue"u8)) field = ref checkValue;
+            else
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+            reader.Read();
+            field = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new FormatException("not a string");
+        }
+        if (reader.TokenType != JsonTokenType.EndObject) return null;
+        if (name is null || type is null || protection is null || id is null || created is null || !KeyName.IsValid(name)) return null;
+        return new KeyRecord(
+            KeyName.Parse(name),
+            KeyType.Find(type) ?? throw new FormatException("type"),
+            Protection.Decode(protection) ?? throw new FormatException("protection"),
+            id,
+            DateTimeOffset.Parse(created, CultureInfo.InvariantCulture),
+            publicKey is null ? null : TextFormats.CanonicalBase64(publicKey),
+            checkValue is null ? null : Convert.FromHexString(checkValue),
+            "");
     }
 }

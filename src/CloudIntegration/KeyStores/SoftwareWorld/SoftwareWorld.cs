@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Security.Cryptography;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
@@ -55,18 +56,7 @@ public sealed class SoftwareWorld : IKeyStore
     public KeyRecord? Find(KeyName name)
     {
         var path = _directory.KeyPath(name);
-        byte[] file;
-        try
-        {
-            var readable = AtomicFile.ReadablePath(path);
-            if (!File.Exists(readable)) return null;
-            file = File.ReadAllBytes(readable);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw RuntimeErrors.Runtime($"key '{name}' cannot be read from {path}: {ErrorText.Describe(e)}");
-        }
-        return Authenticate(name, path, file).Record with { Location = path };
+        return TryReadKeyFile(name, path) is { } file ? Authenticate(name, path, file).Record with { Location = path } : null;
     }
 
     public IReadOnlyList<KeyRecord> List() => List((_, error) => throw error);
@@ -78,18 +68,30 @@ public sealed class SoftwareWorld : IKeyStore
         // Earlier versions staged new key files in keys/ itself: the listing, which reads the directory anyway, sweeps
         // what a killed run of theirs left there.
         AtomicFile.RemoveAbandoned(_directory.KeysDirectory);
-        foreach (var path in Directory.EnumerateFiles(_directory.KeysDirectory, "*.key").Order(StringComparer.Ordinal))
+        var stems = new FileSystemEnumerable<string>(_directory.KeysDirectory, (ref entry) => entry.FileName[..^WorldDirectory.KeyExtension.Length].ToString())
         {
-            var stem = Path.GetFileNameWithoutExtension(path);
-            if (!KeyName.IsValid(stem)) continue;
+            // Anything named like a key file is listed, so one that is not a file is marked unusable rather than hidden.
+            ShouldIncludePredicate = (ref entry) => entry.FileName.EndsWith(WorldDirectory.KeyExtension, StringComparison.Ordinal),
+        }.ToArray();
+        Array.Sort(stems, StringComparer.Ordinal);
+        // Read on every core (each file is an open, a read and a parse; a world can hold 100,000), reported in order.
+        var found = new (KeyRecord? Record, ToolError? Error)[stems.Length];
+        Parallel.For(0, stems.Length, i =>
+        {
+            if (!KeyName.IsValid(stems[i])) return;
             try
             {
-                if (Find(KeyName.Parse(stem)) is { } record) records.Add(record);
+                found[i] = (Find(KeyName.Parse(stems[i])), null);
             }
             catch (ToolError error)
             {
-                unusable(stem, error);
+                found[i] = (null, error);
             }
+        });
+        for (var i = 0; i < stems.Length; i++)
+        {
+            if (found[i].Record is { } record) records.Add(record);
+            else if (found[i].Error is { } error) unusable(stems[i], error);
         }
         return records;
     }
@@ -165,15 +167,15 @@ public sealed class SoftwareWorld : IKeyStore
         }
     }
 
-    static byte[] ReadKeyFile(KeyName name, string path)
+    static byte[] ReadKeyFile(KeyName name, string path) =>
+        TryReadKeyFile(name, path) ?? throw RuntimeErrors.Runtime($"key '{name}' no longer exists in the world");
+
+    /// <summary>The key file's bytes (from its temporary name while a ceremony chunk has not placed it); null when there is none.</summary>
+    static byte[]? TryReadKeyFile(KeyName name, string path)
     {
         try
         {
-            return File.ReadAllBytes(AtomicFile.ReadablePath(path));
-        }
-        catch (FileNotFoundException)
-        {
-            throw RuntimeErrors.Runtime($"key '{name}' no longer exists in the world");
+            return BoundedFile.ReadOwnFile(AtomicFile.ReadablePath(path), KeyFile.MaxBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -24,7 +24,8 @@ public sealed class WorldDirectory
     /// </summary>
     public string StagingDirectory => Root;
 
-    public string KeyPath(Keys.KeyName name) => Path.Combine(KeysDirectory, name.Value + ".key");
+    public string KeyPath(Keys.KeyName name) => Path.Combine(KeysDirectory, name.Value + KeyExtension);
+    public const string KeyExtension = ".key";
 
     public static string DefaultRoot()
     {

@@ -172,9 +172,8 @@ public sealed record AuditEntry
         readonly int?[] _number = new int?[(int)Property.Unknown];
         List<AuditFile>? _files;
         /// <summary>
-        /// The last string read for each property, reused when the next line has the same bytes there: user, host,
-        /// tool, key store, provider and so on repeat line after line, and the entries a listing keeps should not each
-        /// hold a copy.
+        /// The last string read for each property that <see cref="Repeats"/>, reused when the next line has the same bytes
+        /// there: user, host, tool, key store, provider and so on repeat line after line, and need not be made again.
         /// </summary>
         readonly (byte[]? Bytes, string Text)[] _recent = new (byte[]?, string)[(int)Property.Unknown];
 
@@ -258,13 +257,18 @@ public sealed record AuditEntry
                 value.Skip();
                 return null;
             }
-            if (property == Property.Unknown || value.ValueIsEscaped || value.HasValueSequence) return value.GetString();
+            if (!Repeats(property) || value.ValueIsEscaped || value.HasValueSequence) return value.GetString();
             ref var last = ref _recent[(int)property];
             if (last.Bytes is not null && value.ValueSpan.SequenceEqual(last.Bytes)) return last.Text;
             var text = value.GetString()!;
             last = (value.ValueSpan.ToArray(), text);
             return text;
         }
+
+        /// <summary>Properties whose value is usually the previous line's (not the key's own facts, not the chain).</summary>
+        static bool Repeats(Property property) => property is Property.Event or Property.Outcome or Property.User or Property.Host
+            or Property.Tool or Property.KeyStore or Property.KeyType or Property.Protection or Property.Provider or Property.WrapAlgorithm
+            or Property.WrappingKeyFingerprint or Property.Construction or Property.OutputDirectory;
 
         static int? Number(ref Utf8JsonReader value)
         {

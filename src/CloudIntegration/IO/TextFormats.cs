@@ -35,8 +35,12 @@ public static class TextFormats
     /// <summary>The same for base64 text as bytes (a line of a key file), without making strings of it.</summary>
     public static byte[] CanonicalBase64(ReadOnlySpan<byte> utf8)
     {
-        var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(utf8.Length)];
-        if (Base64.DecodeFromUtf8(utf8, decoded, out var consumed, out var written) != OperationStatus.Done || consumed != utf8.Length)
+        // Canonical text is whole groups of four with at most two '=' at the end, so the decoded length is known.
+        if (utf8.Length % 4 != 0) throw new FormatException("not canonical base64");
+        var padding = utf8.EndsWith("=="u8) ? 2 : utf8.EndsWith("="u8) ? 1 : 0;
+        var decoded = new byte[utf8.Length / 4 * 3 - padding];
+        if (Base64.DecodeFromUtf8(utf8, decoded, out var consumed, out var written) != OperationStatus.Done ||
+            consumed != utf8.Length || written != decoded.Length)
         {
             throw new FormatException("not base64");
         }
@@ -46,7 +50,7 @@ public static class TextFormats
         {
             throw new FormatException("not canonical base64");
         }
-        return written == decoded.Length ? decoded : decoded[..written];
+        return decoded;
     }
 
     /// <summary>The same, indented for people (reports, <c>--json</c>, provider files meant to be read).</summary>

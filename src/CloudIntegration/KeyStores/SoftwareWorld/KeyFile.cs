@@ -28,7 +28,8 @@ sealed class KeyFile
     const int TagBytes = 16;
 
     public required KeyRecord Record { get; init; }
-    public required byte[] AuthenticatedHeader { get; init; }
+    /// <summary>Lines 1-2 without the newline after them (a slice of the file as read).</summary>
+    public required ReadOnlyMemory<byte> AuthenticatedHeader { get; init; }
     public required byte[] HeaderMac { get; init; }
     public required byte[] Sealed { get; init; }
 
@@ -75,7 +76,7 @@ sealed class KeyFile
         {
             using var gcm = new AesGcm(sealingKey, TagBytes);
             gcm.Decrypt(Sealed.AsSpan(0, NonceBytes), Sealed.AsSpan(NonceBytes, MaterialLength), Sealed.AsSpan(NonceBytes + MaterialLength),
-                        destination, AuthenticatedHeader);
+                        destination, AuthenticatedHeader.Span);
             return true;
         }
         catch (AuthenticationTagMismatchException)
@@ -90,7 +91,7 @@ sealed class KeyFile
     public enum ParseResult { Ok, ForeignFormat, Damaged }
 
     /// <summary>Parses the file. Nothing is trusted until <see cref="HeaderMac"/> is checked by the caller.</summary>
-    public static ParseResult TryParse(byte[] file, out KeyFile? parsed)
+    public static ParseResult TryParse(byte[] file, string location, out KeyFile? parsed)
     {
         parsed = null;
         if (!file.AsSpan().StartsWith(MagicLine)) return ParseResult.ForeignFormat;
@@ -106,10 +107,10 @@ sealed class KeyFile
         if (count != ends.Length || ends[3] != file.Length - 1) return ParseResult.Damaged;
         try
         {
-            var header = file.AsSpan(0, ends[1]).ToArray();
+            var header = file.AsMemory(0, ends[1]);
             var mac = TextFormats.CanonicalBase64(file.AsSpan(ends[1] + 1, ends[2] - ends[1] - 1));
             var sealedBytes = TextFormats.CanonicalBase64(file.AsSpan(ends[2] + 1, ends[3] - ends[2] - 1));
-            if (ParseHeader(file.AsSpan(ends[0] + 1, ends[1] - ends[0] - 1)) is not { } record) return ParseResult.Damaged;
+            if (ParseHeader(file.AsSpan(ends[0] + 1, ends[1] - ends[0] - 1), location) is not { } record) return ParseResult.Damaged;
             parsed = new KeyFile { Record = record, AuthenticatedHeader = header, HeaderMac = mac, Sealed = sealedBytes };
             return ParseResult.Ok;
         }
@@ -123,7 +124,7 @@ sealed class KeyFile
     /// The record in line 2, read in one pass; null when a required property is missing or not a string. Throws
     /// FormatException, JsonException or InvalidOperationException for values that do not parse.
     /// </summary>
-    static KeyRecord? ParseHeader(ReadOnlySpan<byte> line)
+    static KeyRecord? ParseHeader(ReadOnlySpan<byte> line, string location)
     {
         string? name = null, type = null, protection = null, id = null, created = null, publicKey = null, checkValue = null;
         var reader = new Utf8JsonReader(line);
@@ -157,6 +158,6 @@ sealed class KeyFile
             DateTimeOffset.Parse(created, CultureInfo.InvariantCulture),
             publicKey is null ? null : TextFormats.CanonicalBase64(publicKey),
             checkValue is null ? null : Convert.FromHexString(checkValue),
-            "");
+            location);
     }
 }

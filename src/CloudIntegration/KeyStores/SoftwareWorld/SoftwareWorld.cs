@@ -56,7 +56,7 @@ public sealed class SoftwareWorld : IKeyStore
     public KeyRecord? Find(KeyName name)
     {
         var path = _directory.KeyPath(name);
-        return TryReadKeyFile(name, path) is { } file ? Authenticate(name, path, file).Record with { Location = path } : null;
+        return TryReadKeyFile(name, path) is { } file ? Authenticate(name, path, file).Record : null;
     }
 
     public IReadOnlyList<KeyRecord> List() => List((_, error) => throw error);
@@ -185,13 +185,15 @@ public sealed class SoftwareWorld : IKeyStore
 
     KeyFile Authenticate(KeyName name, string path, byte[] file)
     {
-        var result = KeyFile.TryParse(file, out var keyFile);
+        var result = KeyFile.TryParse(file, path, out var keyFile);
         if (result == KeyFile.ParseResult.ForeignFormat)
         {
             throw RuntimeErrors.NotCreatedByThisTool(name.Value, $"{path} is not in this tool's key format");
         }
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         if (result == KeyFile.ParseResult.Damaged ||
-            !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_headerKey, keyFile!.AuthenticatedHeader), keyFile.HeaderMac) ||
+            HMACSHA256.HashData(_headerKey, keyFile!.AuthenticatedHeader.Span, mac) != mac.Length ||
+            !CryptographicOperations.FixedTimeEquals(mac, keyFile.HeaderMac) ||
             keyFile.Record.Name != name)
         {
             throw RuntimeErrors.KeyTampered(name.Value, path);

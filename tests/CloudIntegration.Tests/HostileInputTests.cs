@@ -176,15 +176,17 @@ public sealed class HostileInputTests
         tool.Run(Aws.Arguments("k3", WrapKey)).Ok();
     }
     [Fact]
-    public void A_key_file_that_is_a_directory_or_too_large_is_marked_and_the_others_are_still_listed()
+    public void A_key_file_that_is_a_directory_a_fifo_or_too_large_is_marked_and_the_others_are_still_listed()
     {
         using var scratch = new Scratch();
         var tool = Tool.In(scratch);
-        foreach (var name in new[] { "k1", "k2", "k3" }) tool.Run(Aws.Arguments(name, WrapKey)).Ok();
+        foreach (var name in new[] { "k1", "k2", "k3", "k4" }) tool.Run(Aws.Arguments(name, WrapKey)).Ok();
         var keys = Path.Combine(tool.WorldDirectory, "keys");
         File.Delete(Path.Combine(keys, "k1.key"));
         Directory.CreateDirectory(Path.Combine(keys, "k1.key"));
         File.WriteAllBytes(Path.Combine(keys, "k3.key"), new byte[(64 << 10) + 1]);
+        File.Delete(Path.Combine(keys, "k4.key"));
+        Assert.Equal(0, Processes.Run("mkfifo", [Path.Combine(keys, "k4.key")]).ExitCode);   // no writer: must not wait for one
 
         var listed = tool.Keys("list");
         Assert.Equal(1, listed.ExitCode);
@@ -195,5 +197,6 @@ public sealed class HostileInputTests
         Assert.Contains(rows, r => r.StartsWith("k1 ", StringComparison.Ordinal) && r.Contains("UNUSABLE"));
         Assert.Contains(rows, r => r.StartsWith("k2 ", StringComparison.Ordinal) && r.Contains("AES-256"));
         Assert.Contains(rows, r => r.StartsWith("k3 ", StringComparison.Ordinal) && r.Contains("UNUSABLE"));
+        Assert.Contains(rows, r => r.StartsWith("k4 ", StringComparison.Ordinal) && r.Contains("UNUSABLE"));
     }
 }

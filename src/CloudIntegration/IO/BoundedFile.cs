@@ -80,7 +80,8 @@ public static class BoundedFile
             var content = File.ReadAllBytes(path);
             return content.Length <= maxBytes ? content : throw TooLarge(maxBytes);
         }
-        var fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        // Non-blocking, so that a FIFO in its place reads as empty instead of waiting for a writer.
+        var fd = LibC.Open(path, LinuxNonBlock | LinuxCloseOnExec);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();

@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using CloudIntegration.Errors;
 using CloudIntegration.IO;
@@ -76,18 +77,25 @@ public sealed class SoftwareWorld : IKeyStore
         Array.Sort(stems, StringComparer.Ordinal);
         // Read on every core (each file is an open, a read and a parse; a world can hold 100,000), reported in order.
         var found = new (KeyRecord? Record, ToolError? Error)[stems.Length];
-        Parallel.For(0, stems.Length, i =>
+        try
         {
-            if (!KeyName.IsValid(stems[i])) return;
-            try
+            Parallel.For(0, stems.Length, i =>
             {
-                found[i] = (Find(KeyName.Parse(stems[i])), null);
-            }
-            catch (ToolError error)
-            {
-                found[i] = (null, error);
-            }
-        });
+                if (!KeyName.IsValid(stems[i])) return;
+                try
+                {
+                    found[i] = (Find(KeyName.Parse(stems[i])), null);
+                }
+                catch (ToolError error)
+                {
+                    found[i] = (null, error);
+                }
+            });
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);   // as if read on this thread
+        }
         for (var i = 0; i < stems.Length; i++)
         {
             if (found[i].Record is { } record) records.Add(record);

@@ -67,24 +67,25 @@ public sealed record ExportHistory(int Count, LastExport? Last)
 
     public static ExportHistory Of(KeyRecord key, IEnumerable<AuditEntry> entries)
     {
-        var exports = entries.Where(e => e.Event == AuditEntry.Export && e.Outcome == AuditEntry.Ok &&
-                                         e.Key == key.Name.Value && e.KeyId == key.Id).ToList();
-        return exports.Count == 0 ? None : new ExportHistory(exports.Count, LastExport.Of(exports[^1]));
+        var tally = new Tally();
+        foreach (var entry in entries) tally.Add(entry);
+        return tally.For(key);
     }
 
     /// <summary>
-    /// Every key's history from one pass over the successful exports, keeping only what the inventory shows: a world's
+    /// Every key's history from one pass over the trail's entries, keeping only what the inventory shows: a world's
     /// listing then holds no audit entries (100,000 keys have 100,000 or more).
     /// </summary>
     public sealed class Tally
     {
         readonly Dictionary<(string Key, string? Id), ExportHistory> _byKey = [];
 
-        public void Add(AuditEntry export)
+        /// <summary>Counts <paramref name="entry"/> when it records a successful export; anything else is ignored.</summary>
+        public void Add(AuditEntry entry)
         {
-            if (export.Key is null) return;
-            ref var history = ref CollectionsMarshal.GetValueRefOrAddDefault(_byKey, (export.Key, export.KeyId), out _);
-            history = new ExportHistory((history?.Count ?? 0) + 1, LastExport.Of(export));
+            if (entry is not { Event: AuditEntry.Export, Outcome: AuditEntry.Ok, Key: { } name }) return;
+            ref var history = ref CollectionsMarshal.GetValueRefOrAddDefault(_byKey, (name, entry.KeyId), out _);
+            history = new ExportHistory((history?.Count ?? 0) + 1, LastExport.Of(entry));
         }
 
         public ExportHistory For(KeyRecord key) => _byKey.GetValueOrDefault((key.Name.Value, key.Id), None);

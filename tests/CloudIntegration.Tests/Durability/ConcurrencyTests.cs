@@ -18,7 +18,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     const int SharingOneName = Processes / 2;
 
     [Fact]
-    public void Sixteen_first_runs_at_once_make_one_world_key_and_one_key_per_name()
+    public async Task Sixteen_first_runs_at_once_make_one_world_key_and_one_key_per_name()
     {
         // Four rounds in the suite (each round is 16 cold starts of the tool at once); scripts/reliability.sh runs 20.
         var rounds = HarnessSize.Get(HarnessSize.ConcurrencyRounds, 4);
@@ -37,15 +37,16 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
 
             var processes = tools.Select((t, i) => t.Start(Aws.Arguments(NameOf(i), wrapKey))).ToList();
             var stderr = processes.Select(p => p.StandardError.ReadToEndAsync()).ToList();
-            foreach (var p in processes) p.WaitForExit();
+            foreach (var p in processes) await p.WaitForExitAsync();
+            var errors = await Task.WhenAll(stderr);
             var context = $"round {round}";
             for (var i = 0; i < Processes; i++)
             {
-                Assert.True(processes[i].ExitCode == 0, $"{context}: process {i} ({NameOf(i)}) failed: {stderr[i].Result}");
+                Assert.True(processes[i].ExitCode == 0, $"{context}: process {i} ({NameOf(i)}) failed: {errors[i]}");
                 processes[i].Dispose();
             }
 
-            var notes = stderr.SelectMany(s => s.Result.Split('\n')).ToList();
+            var notes = errors.SelectMany(s => s.Split('\n')).ToList();
             Assert.Single(notes, n => n.StartsWith("note: generated the world key", StringComparison.Ordinal));
             Assert.Single(notes, n => n.StartsWith("note: created a new embedded Security World", StringComparison.Ordinal));
             var names = Enumerable.Range(0, Processes).Select(NameOf).Distinct().ToList();

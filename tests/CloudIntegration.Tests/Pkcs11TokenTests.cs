@@ -51,6 +51,8 @@ public sealed class Pkcs11TokenTests
         // What an export will trust is what the known-answer tests proved, for each token.
         Assert.Equal(2, Regex.Matches(text, "RSA-OAEP with SHA-1 and MGF1-SHA-1: proven").Count);
         Assert.Contains("RSA-OAEP with SHA-256 and MGF1-SHA-256: refused (C_WrapKey failed: CKR_ARGUMENTS_BAD)", text);
+        // Every RSA padding a provider can ask for is rehearsed, on each token.
+        foreach (var padding in Wrapping.RsaPadding.All) Assert.Equal(2, Regex.Matches(text, Regex.Escape(padding.Description + ": ")).Count);
         Assert.Contains("CKM_AES_KEY_WRAP_PAD, AES-256 targets: proven", text);
         Assert.Contains("CKM_AES_KEY_WRAP_PAD, RSA and EC targets (PKCS#8, any length): not trusted: " + SoftHsmToken.PadLengthQuirk, text);
         Assert.Contains("SHA-256 of a key (C_DigestKey): proven", text);

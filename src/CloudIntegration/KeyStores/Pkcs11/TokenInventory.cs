@@ -115,7 +115,7 @@ public static class TokenInventory
         {
             using var session = module.OpenSession(slot);
             using var answers = new KnownAnswers(session);
-            foreach (var padding in new[] { RsaPadding.OaepSha1, RsaPadding.OaepSha256, RsaPadding.Pkcs1V15 })
+            foreach (var padding in RsaPadding.All)
             {
                 results.Add((padding.Description, Attempt(() => answers.Rsa(TokenWrapping.PaddingMechanism(padding), padding))));
             }

@@ -100,9 +100,8 @@ public sealed class CeremonyRun(CeremonyPlan plan, CeremonyRun.Options options, 
     }
 
     /// <summary>The successful export records of the trail, by key name, oldest first: what <see cref="Completed"/> looks through.</summary>
-    static ILookup<string, AuditEntry> CompletedExports(IReadOnlyList<AuditEntry> entries) =>
-        entries.Where(e => e.Event == AuditEntry.Export && e.Outcome == AuditEntry.Ok && e.Key is not null && e.Files.Count > 0)
-               .ToLookup(e => e.Key!, StringComparer.Ordinal);
+    static ILookup<string, AuditEntry> CompletedExports(IReadOnlyList<AuditEntry> successfulExports) =>
+        successfulExports.Where(e => e.Key is not null && e.Files.Count > 0).ToLookup(e => e.Key!, StringComparer.Ordinal);
 
     ExportOutcome RunOne(PlannedExport planned, WorldSession world, CeremonyAudit audit, ILookup<string, AuditEntry> history)
     {

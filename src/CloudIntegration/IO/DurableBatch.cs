@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using CloudIntegration.Native.Posix;
-
 namespace CloudIntegration.IO;
 
 /// <summary>
@@ -67,27 +64,7 @@ public sealed class DurableBatch : IDisposable
             _directories.Clear();
         }
         var synced = new HashSet<ulong>();
-        foreach (var directory in directories)
-        {
-            // O_RDONLY without O_DIRECTORY: that flag's value differs between x86-64 and arm64 (see LibC).
-            var fd = LibC.Open(directory, LibC.O_RDONLY | LibC.O_CLOEXEC);
-            if (fd < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.ENOENT) continue;   // removed since (a failed export cleaning up): nothing of it left to flush
-                throw new IOException($"cannot open {directory} to flush it (errno {errno})");
-            }
-            try
-            {
-                // Two directories on one file system need one syncfs; the device number tells them apart.
-                if (LibC.DeviceOf(fd, out var device) == 0 && !synced.Add(device)) continue;
-                if (LibC.SyncFs(fd) != 0) throw new IOException($"syncfs failed on {directory} (errno {Marshal.GetLastPInvokeError()})");
-            }
-            finally
-            {
-                LibC.Close(fd);
-            }
-        }
+        foreach (var directory in directories) PlatformFiles.SyncFileSystem(directory, synced);
     }
 
     /// <summary>The final barrier: after it, everything the batch wrote is durable.</summary>

@@ -96,7 +96,7 @@ static class PlatformFiles
         // NTFS journals its metadata; a directory handle cannot be flushed there without administrator rights. The
         // renames themselves are written through instead (WindowsMove).
         if (OperatingSystem.IsWindows()) return;
-        var fd = LibC.Open(directory, LibC.O_RDONLY | LibC.O_CLOEXEC);
+        var fd = OpenDirectory(directory);
         if (fd < 0) throw Failure(Marshal.GetLastPInvokeError());
         try
         {
@@ -112,6 +112,35 @@ static class PlatformFiles
             LibC.Close(fd);
         }
     }
+
+    /// <summary>
+    /// Flushes the whole file system that holds <paramref name="directory"/> (syncfs(2): file data, sizes, names and
+    /// renames alike), unless its device is already in <paramref name="synced"/>. Linux only. A directory that no
+    /// longer exists is passed over (a failed export removed it: nothing of it is left to flush).
+    /// </summary>
+    public static void SyncFileSystem(string directory, HashSet<ulong> synced)
+    {
+        var fd = OpenDirectory(directory);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == LibC.ENOENT) return;
+            throw new IOException($"cannot open {directory} to flush it (errno {errno})");
+        }
+        try
+        {
+            // Two directories on one file system need one syncfs; the device number tells them apart.
+            if (LibC.DeviceOf(fd, out var device) == 0 && !synced.Add(device)) return;
+            if (LibC.SyncFs(fd) != 0) throw new IOException($"syncfs failed on {directory} (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            LibC.Close(fd);
+        }
+    }
+
+    /// <summary>A directory opened to be flushed; -1 (errno set) when it cannot be. O_RDONLY without O_DIRECTORY: that flag's value differs between x86-64 and arm64 (see LibC).</summary>
+    static int OpenDirectory(string directory) => LibC.Open(directory, LibC.O_RDONLY | LibC.O_CLOEXEC);
 
     /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/>; on Windows written through to the disk.</summary>
     public static void Replace(string source, string destination)
